@@ -1,0 +1,144 @@
+"""Tagging many READMEs from JSONL: parallel across processes, output in input order.
+
+Input lines: {"id", "readme"} or {"id", "readme_path"} (absolute, or relative to the input
+file), with an optional "description". A bad line is reported with its number and yields no
+output line; the others still run. Workers parse the lines themselves, so reading the input is
+not a single-core bottleneck.
+"""
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from itertools import islice
+
+from bot import outputs
+from bot.engine import Tagger
+from bot.errors import InputError
+from bot.readme import MAX_CHARS
+
+MAX_README_BYTES = MAX_CHARS * 4
+PROGRESS_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_dir: str
+    max_tags: int
+    tag_format: str
+    vocabulary_path: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    number: int
+    line: str | None = None
+    error: str | None = None
+    truncated: bool = False
+
+
+_tagger: Tagger | None = None
+_settings: Settings | None = None
+
+
+def _init_worker(settings: Settings, tagger: Tagger | None = None) -> None:
+    global _tagger, _settings
+    from bot.vocabulary import load_vocabulary
+
+    _settings = settings
+    _tagger = tagger if tagger is not None else Tagger(load_vocabulary(settings.vocabulary_path))
+
+
+def _read_readme(item: dict, base_dir: str) -> bytes | str:
+    if "readme" in item:
+        if not isinstance(item["readme"], str):
+            raise InputError('"readme" must be a string')
+        return item["readme"]
+    path = item.get("readme_path")
+    if not isinstance(path, str) or not path:
+        raise InputError('needs "readme" (text) or "readme_path" (a file)')
+    full = path if os.path.isabs(path) else os.path.join(base_dir, path)
+    try:
+        with open(full, "rb") as handle:
+            return handle.read(MAX_README_BYTES)
+    except OSError as exc:
+        raise InputError(f"cannot read readme_path {path!r} ({exc.strerror})") from None
+
+
+def tag_line(number: int, raw: str) -> Outcome:
+    try:
+        try:
+            item = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON ({exc.msg}, column {exc.colno})") from None
+        if not isinstance(item, dict):
+            raise InputError("expected a JSON object")
+        if "id" not in item or item["id"] is None or isinstance(item["id"], (dict, list)):
+            raise InputError('missing "id" (a string or a number)')
+        description = item.get("description")
+        if description is not None and not isinstance(description, str):
+            raise InputError('"description" must be a string')
+        text = _read_readme(item, _settings.base_dir)
+        result = _tagger.tag(text, description, _settings.max_tags)
+        out = outputs.record(item["id"], result, _settings.tag_format)
+        return Outcome(number, outputs.dumps(out), truncated=result.truncated)
+    except InputError as exc:
+        return Outcome(number, error=str(exc))
+
+
+def _tag_chunk(chunk: list[tuple[int, str]]) -> list[Outcome]:
+    return [tag_line(number, raw) for number, raw in chunk]
+
+
+def _numbered_lines(stream):
+    for number, raw in enumerate(stream, start=1):
+        if raw.strip():
+            yield number, raw
+
+
+def _chunks(iterable, size: int):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def run(stream, out, settings: Settings, jobs: int, source: str, tagger: Tagger | None = None,
+        progress=sys.stderr) -> tuple[int, int]:
+    """Tag every line of STREAM into OUT. Returns (good, bad) counts; bad lines go to stderr."""
+    good = bad = 0
+    started = last = time.monotonic()
+
+    def handle(outcome: Outcome):
+        nonlocal good, bad, last
+        if outcome.error:
+            bad += 1
+            print(f"{source}:{outcome.number}: {outcome.error}", file=sys.stderr)
+        else:
+            good += 1
+            out.write(outcome.line + "\n")
+            if outcome.truncated:
+                print(f"{source}:{outcome.number}: warning: README longer than {MAX_CHARS:,} characters, "
+                      "only its start was read", file=sys.stderr)
+        now = time.monotonic()
+        if progress and now - last >= PROGRESS_SECONDS:
+            last = now
+            done = good + bad
+            print(f"batch: {done:,} lines, {done / (now - started):,.0f}/s, {bad} failed", file=progress)
+
+    chunks = _chunks(_numbered_lines(stream), 64)
+    if jobs <= 1:
+        _init_worker(settings, tagger)
+        for chunk in chunks:
+            for outcome in _tag_chunk(chunk):
+                handle(outcome)
+    else:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        with context.Pool(jobs, initializer=_init_worker, initargs=(settings, tagger)) as pool:
+            for results in pool.imap(_tag_chunk, chunks):
+                for outcome in results:
+                    handle(outcome)
+    out.flush()
+    return good, bad

@@ -1,0 +1,293 @@
+"""Turn README bytes (Markdown, reStructuredText, HTML-in-Markdown, plain text) into a
+Document: sections of prose, each of a kind the scorer weighs (title, lead, heading, ...).
+
+Code, badges, images, URLs, HTML tags, tables of contents and boilerplate sections
+(license, contributing, sponsors, changelog, ...) are dropped. Work is linear in the
+input: every pattern below is anchored or bounded, and input past MAX_CHARS is cut.
+"""
+
+import re
+from dataclasses import dataclass
+
+MAX_CHARS = 400_000
+LEAD_PARAGRAPHS = 2
+LEAD_MAX_CHARS = 700
+EARLY_BODY_WORDS = 250
+
+SECTION_KINDS = ("title", "description", "lead", "heading", "early", "body")
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    sections: tuple[Section, ...]
+    truncated: bool = False
+
+    def text_of(self, kind: str) -> str:
+        return "\n".join(s.text for s in self.sections if s.kind == kind)
+
+
+_BOILERPLATE_HEADING = re.compile(
+    r"^\W*(licen[cs]e|licensing|copyright|contribut\w*|how to contribute|sponsors?\b.*|backers?|"
+    r"funding|donat\w*|support (the|this|us|me)\b.*|supporters|change ?log|changes|release notes|history|"
+    r"authors?|maintainers?|credits?|acknowledge?ments?|thanks|thank you|special thanks|"
+    r"code of conduct|community|contact|security polic\w*|reporting (security )?(issues|bugs|vulnerabilit\w*)|"
+    r"table of contents|contents|toc|index|star history|stargazers|badges|build status|"
+    r"related( projects)?|see also|alternatives|similar projects|faq|questions|getting help|help|"
+    r"citation|citing|cite|how to cite|disclaimer|legal|team|core team|people|"
+    r"install\w*|setup|building( from source)?|build|compil\w+|requirements|prerequisites|dependencies|"
+    r"development|developing|testing|running tests|tests|benchmarks?|"
+    r"download\w*|releases?|versioning|roadmap|status|news|links)\W*$",
+    re.IGNORECASE,
+)
+# Sections kept but not allowed to feed the lead (their prose is about setup, not purpose).
+_SETUP_HEADING = re.compile(r"^\W*(usage|quick ?start|getting started|example|examples|how to use)\W*$", re.I)
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_RST_ADORN = re.compile(r"^([=\-~^\"'*+#`:.])\1{2,}[ \t]*$")
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]{0,300}>(.{0,500}?)</h\1\s*>", re.I)
+_RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+(?:\|[^|]{0,200}\|\s+)?([\w:-]+)::")
+_RST_COMMENT = re.compile(r"^\s*\.\.(\s|$)")
+_LIST_ITEM = re.compile(r"^\s{0,12}(?:[-*+•]|\d{1,3}[.)])\s+")
+_TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]{3,}\|?\s*$")
+_REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]{1,300}\]:\s*\S")
+_RST_TARGET = re.compile(r"^\s*\.\.\s+_[^:]{0,200}:")
+
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_HTML_BLOCK_DROP = re.compile(r"<(script|style|pre|code|svg)\b[^>]{0,500}>.*?</\1\s*>", re.I | re.S)
+_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)")
+_LINK = re.compile(r"\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)")
+_REF_LINK = re.compile(r"\[([^\]\n]{0,500})\]\[[^\]\n]{0,200}\]")
+_RST_LINK = re.compile(r"`([^`<\n]{0,500}?)\s*<[^>\n]{0,2000}>`_{1,2}")
+_RST_ROLE = re.compile(r":[a-z][\w:+-]{0,40}:`([^`\n]{0,500})`")
+_RST_SUBST = re.compile(r"\|[^|\n]{1,100}\|_{0,2}")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,1000}>")
+_URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S{0,2000}", re.I)
+_EMAIL = re.compile(r"\S{1,200}@\S{1,200}\.\w{2,10}")
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
+_MARKUP = re.compile(r"[*_`>|\\]+")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def decode(raw: bytes | str) -> str:
+    """Text from README bytes: UTF-8 (a BOM dropped, bad bytes replaced), LF line ends, no NULs."""
+    text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clean_inline(text: str) -> str:
+    """Prose only: markup, links, images, HTML and URLs removed."""
+    text = _HTML_COMMENT.sub(" ", text)
+    text = _HTML_BLOCK_DROP.sub(" ", text)
+    text = _IMAGE.sub(" ", text)
+    text = _LINK.sub(r"\1", text)
+    text = _REF_LINK.sub(r"\1", text)
+    text = _RST_LINK.sub(r"\1", text)
+    text = _RST_ROLE.sub(r"\1", text)
+    text = _RST_SUBST.sub(" ", text)
+    text = _HTML_TAG.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _EMAIL.sub(" ", text)
+    text = _ENTITY.sub(" ", text)
+    text = _MARKUP.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass
+class _Block:
+    """A heading (level > 0) or a paragraph (level 0) before cleaning."""
+
+    level: int
+    text: str
+    is_list: bool = False
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Split README text into headings and paragraphs, skipping code and directives."""
+    lines = text.split("\n")
+    blocks: list[_Block] = []
+    paragraph: list[str] = []
+    list_lines = 0
+    rst_levels: list[str] = []
+
+    def flush():
+        nonlocal list_lines
+        if paragraph:
+            joined = " ".join(paragraph)
+            blocks.append(_Block(0, joined, is_list=list_lines * 2 >= len(paragraph)))
+        paragraph.clear()
+        list_lines = 0
+
+    def rst_level(char: str) -> int:
+        if char not in rst_levels:
+            rst_levels.append(char)
+        return min(rst_levels.index(char) + 1, 6)
+
+    i, n = 0, len(lines)
+    fence: str | None = None
+    literal_indent: int | None = None
+    while i < n:
+        line = lines[i]
+        stripped = line.strip()
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            i += 1
+            continue
+        if literal_indent is not None:
+            if not stripped or len(line) - len(line.lstrip()) > literal_indent:
+                i += 1
+                continue
+            literal_indent = None
+        match = _FENCE.match(line)
+        if match:
+            flush()
+            fence = match.group(1)[0] * 3
+            i += 1
+            continue
+        if not stripped:
+            flush()
+            i += 1
+            continue
+        indent = len(line) - len(line.lstrip())
+        if _RST_DIRECTIVE.match(line) or _RST_COMMENT.match(line) or _RST_TARGET.match(line):
+            flush()
+            literal_indent = indent
+            i += 1
+            continue
+        if stripped.endswith("::") and not stripped.startswith(".."):
+            paragraph.append(stripped[:-1])
+            flush()
+            literal_indent = indent
+            i += 1
+            continue
+        if indent >= 4 and not paragraph and not _LIST_ITEM.match(line) and blocks and not blocks[-1].is_list:
+            i += 1  # an indented code block
+            continue
+        if _REF_DEFINITION.match(line) or _TABLE_RULE.match(line) and "|" in line:
+            i += 1
+            continue
+        match = _ATX.match(line)
+        if match:
+            flush()
+            blocks.append(_Block(len(match.group(1)), match.group(2) or ""))
+            i += 1
+            continue
+        nxt = lines[i + 1] if i + 1 < n else ""
+        if _RST_ADORN.match(stripped) and i + 2 < n and _RST_ADORN.match(lines[i + 2].strip()) and lines[i + 1].strip():
+            flush()  # over- and underlined reStructuredText title
+            blocks.append(_Block(rst_level(stripped[0] * 2), lines[i + 1].strip()))
+            i += 3
+            continue
+        if not paragraph and nxt and _RST_ADORN.match(nxt.strip()) and len(nxt.strip()) >= min(len(stripped), 3):
+            flush()
+            char = nxt.strip()[0]
+            level = 1 if char == "=" and not rst_levels else None
+            if char in "=-" and _SETEXT.match(nxt):
+                level = 1 if char == "=" else 2
+            blocks.append(_Block(level or rst_level(char), stripped))
+            i += 2
+            continue
+        if paragraph and _SETEXT.match(line) and not _LIST_ITEM.match(paragraph[-1]):
+            heading = paragraph.pop()
+            flush()
+            blocks.append(_Block(1 if stripped[0] == "=" else 2, heading))
+            i += 1
+            continue
+        heading_match = _HTML_HEADING.search(line)
+        if heading_match and len(_HTML_TAG.sub("", line.replace(heading_match.group(0), "")).strip()) < 3:
+            flush()
+            blocks.append(_Block(int(heading_match.group(1)), heading_match.group(2)))
+            i += 1
+            continue
+        if _LIST_ITEM.match(line):
+            list_lines += 1
+            if paragraph and list_lines == 1:
+                flush()
+                list_lines = 1
+        paragraph.append(stripped)
+        i += 1
+    flush()
+    return blocks
+
+
+def _is_toc(block: _Block) -> bool:
+    """A list whose items are mostly links to anchors in the same file."""
+    anchors = block.text.count("](#")
+    return anchors >= 3 or (block.is_list and anchors >= 1)
+
+
+def parse(raw: bytes | str, description: str | None = None, max_chars: int = MAX_CHARS) -> Document:
+    """README text (and the repository description, when known) -> Document."""
+    text = decode(raw)
+    truncated = len(text) > max_chars
+    if truncated:
+        text = text[:max_chars]
+    text = _HTML_COMMENT.sub(" ", text)
+    text = _HTML_BLOCK_DROP.sub(" ", text)
+
+    sections: list[Section] = []
+    if description and description.strip():
+        sections.append(Section("description", clean_inline(decode(description))))
+
+    title_seen = False
+    skip_level = 0  # > 0 while inside a boilerplate section of that heading level
+    setup_level = 0
+    lead: list[str] = []
+    lead_chars = 0
+    early_words = 0
+    for block in _blocks(text):
+        if block.level:
+            heading = clean_inline(block.text)
+            if skip_level and block.level > skip_level:
+                continue
+            skip_level = 0
+            if setup_level and block.level <= setup_level:
+                setup_level = 0
+            if _BOILERPLATE_HEADING.match(heading):
+                skip_level = block.level
+                continue
+            if _SETUP_HEADING.match(heading):
+                setup_level = block.level
+            if not heading:
+                continue
+            if not title_seen and not lead and block.level <= 2:
+                sections.append(Section("title", heading))
+                title_seen = True
+            else:
+                sections.append(Section("heading", heading))
+            continue
+        if skip_level or _is_toc(block):
+            continue
+        prose = clean_inline(block.text)
+        if len(prose) < 3:
+            continue
+        if not title_seen and not lead and not sections and len(prose) < 80 and not prose.endswith("."):
+            sections.append(Section("title", prose))  # a first line with no heading mark
+            title_seen = True
+            continue
+        is_prose = not block.is_list and len(prose) >= 30 and not setup_level
+        if is_prose and len(lead) < LEAD_PARAGRAPHS and lead_chars < LEAD_MAX_CHARS:
+            piece = prose[: LEAD_MAX_CHARS - lead_chars]
+            lead.append(piece)
+            lead_chars += len(piece)
+            sections.append(Section("lead", piece))
+            if len(piece) < len(prose):
+                sections.append(Section("early", prose[len(piece):]))
+            continue
+        words = prose.count(" ") + 1
+        if early_words < EARLY_BODY_WORDS:
+            early_words += words
+            sections.append(Section("early", prose))
+        else:
+            sections.append(Section("body", prose))
+    return Document(tuple(sections), truncated)

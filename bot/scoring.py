@@ -1,0 +1,82 @@
+"""Matches -> a score per tag, with the evidence that earned it.
+
+score(tag) = sum over its matches of
+    section weight x role weight x (1 + ln count) x specificity(phrase)
+
+Section weights make the title, the description and the first paragraphs count more than the
+long tail; kind phrases ("a command-line tool for") count most near the top, where a README
+says what the project IS. Specificity lowers words that most READMEs use ("api", "data"),
+from a background table of document frequencies (numbers only, rules/background.json).
+"""
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bot.matcher import Match
+from bot.rules import packaged
+
+SECTION_WEIGHTS = {"title": 3.0, "description": 3.0, "lead": 2.5, "heading": 1.2, "early": 0.8, "body": 0.35}
+ROLE_WEIGHTS = {"alias": 1.0, "hint": 0.35, "kind": 0.6}
+KIND_WEIGHT_AT_TOP = 2.0
+TOP_SECTIONS = frozenset({"title", "description", "lead"})
+FUZZY_FACTOR = 0.7
+MIN_SPECIFICITY = 0.25
+
+
+@dataclass
+class TagScore:
+    tag: int
+    score: float = 0.0
+    matches: list = field(default_factory=list)  # (contribution, Match)
+
+    def evidence(self, limit: int = 8) -> list[dict]:
+        merged: dict = {}
+        for contribution, match in self.matches:
+            key = (match.phrase, match.section)
+            if key not in merged:
+                merged[key] = [0.0, 0]
+            merged[key][0] += contribution
+            merged[key][1] += match.count
+        ranked = sorted(merged.items(), key=lambda item: (-item[1][0], item[0]))
+        return [{"phrase": phrase, "section": section, "count": count}
+                for (phrase, section), (_, count) in ranked[:limit]]
+
+
+@lru_cache(maxsize=1)
+def background() -> tuple[int, dict]:
+    text, _ = packaged("background.json")
+    data = json.loads(text)
+    return data["documents"], data["df"]
+
+
+def specificity(phrase: str) -> float:
+    documents, df = background()
+    share = 1.0
+    for word in phrase.split():
+        share *= df.get(word, 0) / documents
+    return max(MIN_SPECIFICITY, 1.0 - share)
+
+
+def contribution(match: Match) -> float:
+    role_weight = ROLE_WEIGHTS[match.role]
+    if match.role == "kind" and match.section in TOP_SECTIONS:
+        role_weight = KIND_WEIGHT_AT_TOP
+    value = SECTION_WEIGHTS[match.section] * role_weight * (1.0 + math.log(match.count))
+    value *= specificity(match.phrase)
+    if match.fuzzy:
+        value *= FUZZY_FACTOR
+    return value
+
+
+def score(matches: list[Match]) -> dict[int, TagScore]:
+    scores: dict[int, TagScore] = {}
+    for match in matches:
+        entry = scores.get(match.tag)
+        if entry is None:
+            entry = scores[match.tag] = TagScore(match.tag)
+        value = contribution(match)
+        entry.score += value
+        entry.matches.append((value, match))
+    return scores

@@ -1,0 +1,155 @@
+"""Reading a tag vocabulary: the user's JSON list of {"id", "name"}, or a rules YAML file.
+
+Ids come back exactly as given (int or str); names are trimmed ("game-engine " -> "game-engine").
+Duplicate ids, duplicate names (after trimming and case folding) and empty names are errors that
+name the entry and its line.
+"""
+
+import json
+import os
+from dataclasses import dataclass, field
+
+from bot.errors import ConfigError
+from bot.rules import RuleEntry, RulesFile, load_rules_text, packaged, parse_rules
+from bot.text import normalize_name
+
+MAX_TAGS = 100_000
+DEFAULT_VOCABULARY = "vocabulary.yaml"
+
+
+@dataclass(frozen=True)
+class Tag:
+    id: int | str
+    name: str
+    key: str
+    aliases: tuple[str, ...] = ()
+    hints: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    threshold: float | None = None
+
+    def as_object(self) -> dict:
+        return {"id": self.id, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    source: str
+    tags: tuple[Tag, ...]
+    threshold: float | None = None
+    by_name: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self):
+        self.by_name.update({tag.name.lower(): tag for tag in self.tags})
+
+    def __len__(self) -> int:
+        return len(self.tags)
+
+
+def _json_entries(text: str, source: str):
+    """(entry, line) for each element of a top-level JSON array, with the line it starts on."""
+    decoder = json.JSONDecoder()
+    index = len(text) - len(text.lstrip())
+    if not text[index:index + 1] == "[":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+        raise ConfigError(f"{source}:1: expected a JSON list of {{\"id\", \"name\"}} objects")
+    index += 1
+    while True:
+        while index < len(text) and text[index] in " \t\r\n,":
+            index += 1
+        if index >= len(text):
+            raise ConfigError(f"{source}:{text.count(chr(10)) + 1}: not valid JSON (the list is not closed)")
+        if text[index] == "]":
+            return
+        line = text.count("\n", 0, index) + 1
+        try:
+            entry, index = decoder.raw_decode(text, index)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+        yield entry, line
+
+
+def _tag_from_json(entry, line: int, number: int, source: str) -> Tag:
+    where = f"{source}:{line}: entry {number}"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: expected an object like {{\"id\": 1, \"name\": \"cli\"}}, got {type(entry).__name__}")
+    if "name" not in entry:
+        raise ConfigError(f"{where}: missing \"name\"")
+    if "id" not in entry:
+        raise ConfigError(f"{where}: missing \"id\"", 'give every entry an "id" (a number or a string)')
+    tag_id, name = entry["id"], entry["name"]
+    if isinstance(tag_id, bool) or not isinstance(tag_id, (int, str)) or str(tag_id).strip() == "":
+        raise ConfigError(f"{where}: \"id\" must be a number or a non-empty string, not {tag_id!r}")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where} (id {tag_id!r}): \"name\" must be a non-empty string, not {name!r}")
+    if not normalize_name(name):
+        raise ConfigError(f"{where} (id {tag_id!r}): name {name!r} has no letters or digits")
+    return Tag(id=tag_id, name=name.strip(), key=normalize_name(name))
+
+
+def _tag_from_rule(entry: RuleEntry, source: str) -> Tag:
+    if not normalize_name(entry.name):
+        raise ConfigError(f"{source}:{entry.line}: name {entry.name!r} has no letters or digits")
+    return Tag(
+        id=entry.id if entry.id is not None else entry.name,
+        name=entry.name,
+        key=normalize_name(entry.name),
+        aliases=entry.aliases + entry.also,
+        hints=entry.hints,
+        kinds=entry.kinds,
+        exclude=entry.exclude,
+        threshold=entry.threshold,
+    )
+
+
+def _check_unique(tags: list[tuple[Tag, int]], source: str) -> None:
+    seen_ids: dict = {}
+    seen_names: dict = {}
+    for tag, line in tags:
+        id_key = str(tag.id).strip()
+        if id_key in seen_ids:
+            raise ConfigError(f"{source}:{line}: duplicate id {tag.id!r} (also on line {seen_ids[id_key]})",
+                              "give every tag its own id")
+        seen_ids[id_key] = line
+        name_key = tag.name.lower()
+        if name_key in seen_names:
+            raise ConfigError(f"{source}:{line}: duplicate name {tag.name!r} (also on line {seen_names[name_key]})",
+                              "list each tag name once")
+        seen_names[name_key] = line
+    if len(tags) > MAX_TAGS:
+        raise ConfigError(f"{source}: {len(tags):,} tags is more than the {MAX_TAGS:,} supported")
+
+
+def vocabulary_from_json(text: str, source: str) -> Vocabulary:
+    tags = [(_tag_from_json(entry, line, number, source), line)
+            for number, (entry, line) in enumerate(_json_entries(text, source), start=1)]
+    if not tags:
+        raise ConfigError(f"{source}: the vocabulary is empty", "list at least one {\"id\", \"name\"} entry")
+    _check_unique(tags, source)
+    return Vocabulary(source, tuple(tag for tag, _ in tags))
+
+
+def vocabulary_from_rules(rules: RulesFile) -> Vocabulary:
+    tags = [(_tag_from_rule(entry, rules.source), entry.line) for entry in rules.entries]
+    if not tags:
+        raise ConfigError(f"{rules.source}: the vocabulary has no tags")
+    _check_unique(tags, rules.source)
+    return Vocabulary(rules.source, tuple(tag for tag, _ in tags), rules.threshold)
+
+
+def load_vocabulary(path: str | None = None) -> Vocabulary:
+    """The vocabulary at PATH (.json, or .yaml/.yml rules), or the shipped default when None."""
+    if path is None:
+        text, source = packaged(DEFAULT_VOCABULARY)
+        return vocabulary_from_rules(parse_rules(text, source))
+    if os.path.isdir(path):
+        raise ConfigError(f"{path}: is a folder, not a vocabulary file", "pass a .json or .yaml file")
+    text = load_rules_text(path)
+    if path.lower().endswith((".yaml", ".yml")):
+        return vocabulary_from_rules(parse_rules(text, path))
+    if text.lstrip().startswith(("[", "{")) or path.lower().endswith(".json"):
+        return vocabulary_from_json(text, path)
+    return vocabulary_from_rules(parse_rules(text, path))
