@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
+from bot import background
 from bot.lexicon import Lexicon
 from bot.readme import Document
 from bot.text import phrase_key, phrase_variants, tokens
@@ -22,6 +23,7 @@ MAX_PHRASE_TOKENS = 5
 FUZZY_SECTIONS = ("title", "description", "lead", "heading")
 FUZZY_MIN_LENGTH = 7
 FUZZY_CUTOFF = 90.0
+MIN_SPECIFICITY = 0.25
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,16 @@ class Match:
     phrase: str
     section: str
     count: int
+    specificity: float = 1.0
     fuzzy: bool = False
+
+
+def specificity(variant: tuple[str, ...]) -> float:
+    """1 for a phrase few READMEs use, down to MIN_SPECIFICITY for words most use ("api")."""
+    common = 1.0
+    for word in variant:
+        common *= background.share(word)
+    return max(MIN_SPECIFICITY, 1.0 - common)
 
 
 def _key(variant: tuple[str, ...]):
@@ -55,12 +66,22 @@ class CompiledVocabulary:
         # exclusion key -> [(tag index, key it hides)]
         self.exclusions: dict[object, list[tuple[int, object]]] = {}
         self.fuzzy_targets: dict[str, list[int]] = {}
-        self.max_tokens = 1
         for number, tag in enumerate(self.tags):
             self._add_tag(number, tag, lexicon.get(tag.name) if lexicon else None)
-        self.keys = frozenset(self.index)
+        self.unigram_keys = frozenset(key for key in self.index if type(key) is str)
         self.exclusion_keys = frozenset(self.exclusions)
-        self.fuzzy_words = list(self.fuzzy_targets)
+        self.starts: dict[str, tuple[int, ...]] = {}
+        for key in list(self.index) + list(self.exclusions):
+            if type(key) is tuple:
+                self.starts.setdefault(key[0], set()).add(len(key))
+        self.start_lengths = {word: tuple(sorted(sizes)) for word, sizes in self.starts.items()}
+        self.starts = frozenset(self.starts)
+        # first letter -> words worth a fuzzy look, so a typo is compared with few candidates
+        self.known_words = background.known_words()
+        self.fuzzy_tags = self.fuzzy_targets
+        self.fuzzy_targets: dict[str, list[str]] = {}
+        for word in self.fuzzy_tags:
+            self.fuzzy_targets.setdefault(word[0], []).append(word)
 
     def _add_phrase(self, number: int, phrase: str, role: str) -> list:
         keys = []
@@ -71,8 +92,7 @@ class CompiledVocabulary:
             slot = self.index.setdefault(key, {})
             old = slot.get(number)
             if old is None or ROLE_RANK[role] < ROLE_RANK[old[0]]:
-                slot[number] = (role, " ".join(variant))
-            self.max_tokens = max(self.max_tokens, len(variant))
+                slot[number] = (role, " ".join(variant), specificity(variant))
             keys.append(variant)
         return keys
 
@@ -93,7 +113,6 @@ class CompiledVocabulary:
             outer = phrase_key(phrase)
             if not outer or len(outer) > MAX_PHRASE_TOKENS:
                 continue
-            self.max_tokens = max(self.max_tokens, len(outer))
             for inner in set(added):
                 if inner != outer and _contains(outer, inner):
                     self.exclusions.setdefault(_key(outer), []).append((number, _key(inner)))
@@ -115,33 +134,58 @@ class CompiledVocabulary:
             words.extend(tokens(section.text))
         matches: list[Match] = []
         for kind, words in by_kind.items():
-            counts: Counter = Counter(words)
-            for size in range(2, self.max_tokens + 1):
-                if len(words) >= size:
-                    counts.update(zip(*(words[i:] for i in range(size))))
-            self._collect(kind, counts, matches)
-            if kind in FUZZY_SECTIONS and self.fuzzy_words:
-                self._collect_fuzzy(kind, counts, matches)
+            unigrams: Counter = Counter(words)
+            ngrams = self._ngrams(words)
+            hidden = self._hidden(unigrams, ngrams)
+            self._collect(kind, unigrams, self.unigram_keys.intersection(unigrams), hidden, matches)
+            if ngrams:
+                self._collect(kind, ngrams, ngrams.keys(), hidden, matches)
+            if kind in FUZZY_SECTIONS and self.fuzzy_targets:
+                self._collect_fuzzy(kind, unigrams, matches)
         return matches
 
-    def _collect(self, kind: str, counts: Counter, matches: list[Match]) -> None:
+    def _ngrams(self, words: list[str]) -> Counter:
+        """Counts of the 2..N-word runs that start like a known phrase and are one."""
+        counts: Counter = Counter()
+        starts, lengths, index = self.starts, self.start_lengths, self.index
+        for position, word in enumerate(words):
+            if word in starts:
+                for size in lengths[word]:
+                    run = tuple(words[position:position + size])
+                    if run in index or run in self.exclusions:
+                        counts[run] += 1
+        return counts
+
+    def _hidden(self, unigrams: Counter, ngrams: Counter) -> Counter:
+        """(tag, phrase) -> how many of the phrase's hits sit inside an excluded phrase."""
         hidden: Counter = Counter()
-        for key in counts.keys() & self.exclusion_keys:
-            for number, inner in self.exclusions[key]:
-                hidden[number, inner] += counts[key]
-        for key in counts.keys() & self.keys:
-            for number, (role, phrase) in self.index[key].items():
+        if not self.exclusion_keys:
+            return hidden
+        for counts in (unigrams, ngrams):
+            for key in self.exclusion_keys.intersection(counts):
+                for number, inner in self.exclusions[key]:
+                    hidden[number, inner] += counts[key]
+        return hidden
+
+    def _collect(self, kind: str, counts: Counter, keys, hidden: Counter, matches: list[Match]) -> None:
+        for key in keys:
+            slot = self.index.get(key)
+            if slot is None:
+                continue
+            for number, (role, phrase, weight) in slot.items():
                 count = counts[key] - hidden.get((number, key), 0)
                 if count > 0:
-                    matches.append(Match(number, role, phrase, kind, count))
+                    matches.append(Match(number, role, phrase, kind, count, weight))
 
-    def _collect_fuzzy(self, kind: str, counts: Counter, matches: list[Match]) -> None:
-        for word, count in counts.items():
-            if type(word) is not str or len(word) < FUZZY_MIN_LENGTH - 1 or word in self.keys:
+    def _collect_fuzzy(self, kind: str, unigrams: Counter, matches: list[Match]) -> None:
+        targets = self.fuzzy_targets
+        for word, count in unigrams.items():
+            if (len(word) < FUZZY_MIN_LENGTH - 1 or word in self.index or word[0] not in targets
+                    or word in self.known_words):
                 continue
-            found = process.extractOne(word, self.fuzzy_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-            if found is None or found[0][0] != word[0]:
+            found = process.extractOne(word, targets[word[0]], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if found is None:
                 continue
-            for number in self.fuzzy_targets[found[0]]:
-                role, _ = self.index[found[0]][number]
-                matches.append(Match(number, role, word, kind, count, fuzzy=True))
+            for number in self.fuzzy_tags[found[0]]:
+                role, _, weight = self.index[found[0]][number]
+                matches.append(Match(number, role, word, kind, count, weight, fuzzy=True))

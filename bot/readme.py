@@ -48,6 +48,7 @@ _BOILERPLATE_HEADING = re.compile(
 # Sections kept but not allowed to feed the lead (their prose is about setup, not purpose).
 _SETUP_HEADING = re.compile(r"^\W*(usage|quick ?start|getting started|example|examples|how to use)\W*$", re.I)
 
+_ADORN_CHARS = frozenset("=-~^\"'*+#`:.")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -86,18 +87,27 @@ def decode(raw: bytes | str) -> str:
 
 def clean_inline(text: str) -> str:
     """Prose only: markup, links, images, HTML and URLs removed."""
-    text = _HTML_COMMENT.sub(" ", text)
-    text = _HTML_BLOCK_DROP.sub(" ", text)
-    text = _IMAGE.sub(" ", text)
-    text = _LINK.sub(r"\1", text)
-    text = _REF_LINK.sub(r"\1", text)
-    text = _RST_LINK.sub(r"\1", text)
-    text = _RST_ROLE.sub(r"\1", text)
-    text = _RST_SUBST.sub(" ", text)
-    text = _HTML_TAG.sub(" ", text)
-    text = _URL.sub(" ", text)
-    text = _EMAIL.sub(" ", text)
-    text = _ENTITY.sub(" ", text)
+    if "<" in text:
+        text = _HTML_COMMENT.sub(" ", text)
+        text = _HTML_BLOCK_DROP.sub(" ", text)
+    if "](" in text:
+        text = _IMAGE.sub(" ", text)
+        text = _LINK.sub(r"\1", text)
+    if "][" in text:
+        text = _REF_LINK.sub(r"\1", text)
+    if "`" in text:
+        text = _RST_LINK.sub(r"\1", text)
+        text = _RST_ROLE.sub(r"\1", text)
+    if "|" in text:
+        text = _RST_SUBST.sub(" ", text)
+    if "<" in text:
+        text = _HTML_TAG.sub(" ", text)
+    if "://" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _EMAIL.sub(" ", text)
+    if "&" in text:
+        text = _ENTITY.sub(" ", text)
     text = _MARKUP.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -148,7 +158,8 @@ def _blocks(text: str) -> list[_Block]:
                 i += 1
                 continue
             literal_indent = None
-        match = _FENCE.match(line)
+        first = stripped[:1]
+        match = _FENCE.match(line) if first in "`~" else None
         if match:
             flush()
             fence = match.group(1)[0] * 3
@@ -159,7 +170,7 @@ def _blocks(text: str) -> list[_Block]:
             i += 1
             continue
         indent = len(line) - len(line.lstrip())
-        if _RST_DIRECTIVE.match(line) or _RST_COMMENT.match(line) or _RST_TARGET.match(line):
+        if first == "." and (_RST_DIRECTIVE.match(line) or _RST_COMMENT.match(line) or _RST_TARGET.match(line)):
             flush()
             literal_indent = indent
             i += 1
@@ -173,22 +184,22 @@ def _blocks(text: str) -> list[_Block]:
         if indent >= 4 and not paragraph and not _LIST_ITEM.match(line) and blocks and not blocks[-1].is_list:
             i += 1  # an indented code block
             continue
-        if _REF_DEFINITION.match(line) or _TABLE_RULE.match(line) and "|" in line:
+        if first == "[" and _REF_DEFINITION.match(line) or "|" in line and "-" in line and _TABLE_RULE.match(line):
             i += 1
             continue
-        match = _ATX.match(line)
+        match = _ATX.match(line) if first == "#" else None
         if match:
             flush()
             blocks.append(_Block(len(match.group(1)), match.group(2) or ""))
             i += 1
             continue
         nxt = lines[i + 1] if i + 1 < n else ""
-        if _RST_ADORN.match(stripped) and i + 2 < n and _RST_ADORN.match(lines[i + 2].strip()) and lines[i + 1].strip():
+        if first in _ADORN_CHARS and _RST_ADORN.match(stripped) and i + 2 < n and _RST_ADORN.match(lines[i + 2].strip()) and lines[i + 1].strip():
             flush()  # over- and underlined reStructuredText title
             blocks.append(_Block(rst_level(stripped[0] * 2), lines[i + 1].strip()))
             i += 3
             continue
-        if not paragraph and nxt and _RST_ADORN.match(nxt.strip()) and len(nxt.strip()) >= min(len(stripped), 3):
+        if not paragraph and nxt[:1] in _ADORN_CHARS and nxt and _RST_ADORN.match(nxt.strip()) and len(nxt.strip()) >= min(len(stripped), 3):
             flush()
             char = nxt.strip()[0]
             level = 1 if char == "=" and not rst_levels else None
@@ -197,19 +208,19 @@ def _blocks(text: str) -> list[_Block]:
             blocks.append(_Block(level or rst_level(char), stripped))
             i += 2
             continue
-        if paragraph and _SETEXT.match(line) and not _LIST_ITEM.match(paragraph[-1]):
+        if paragraph and first in "=-" and _SETEXT.match(line) and not _LIST_ITEM.match(paragraph[-1]):
             heading = paragraph.pop()
             flush()
             blocks.append(_Block(1 if stripped[0] == "=" else 2, heading))
             i += 1
             continue
-        heading_match = _HTML_HEADING.search(line)
+        heading_match = _HTML_HEADING.search(line) if "<h" in line or "<H" in line else None
         if heading_match and len(_HTML_TAG.sub("", line.replace(heading_match.group(0), "")).strip()) < 3:
             flush()
             blocks.append(_Block(int(heading_match.group(1)), heading_match.group(2)))
             i += 1
             continue
-        if _LIST_ITEM.match(line):
+        if (first in "-*+•" or first.isdigit()) and _LIST_ITEM.match(line):
             list_lines += 1
             if paragraph and list_lines == 1:
                 flush()

@@ -5,24 +5,20 @@ score(tag) = sum over its matches of
 
 Section weights make the title, the description and the first paragraphs count more than the
 long tail; kind phrases ("a command-line tool for") count most near the top, where a README
-says what the project IS. Specificity lowers words that most READMEs use ("api", "data"),
-from a background table of document frequencies (numbers only, rules/background.json).
+says what the project IS. Specificity (computed by the matcher from
+rules/background.json) lowers words that most READMEs use ("api", "data").
 """
 
-import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from bot.matcher import Match
-from bot.rules import packaged
 
 SECTION_WEIGHTS = {"title": 3.0, "description": 3.0, "lead": 2.5, "heading": 1.2, "early": 0.8, "body": 0.35}
 ROLE_WEIGHTS = {"alias": 1.0, "hint": 0.35, "kind": 0.6}
 KIND_WEIGHT_AT_TOP = 2.0
 TOP_SECTIONS = frozenset({"title", "description", "lead"})
 FUZZY_FACTOR = 0.7
-MIN_SPECIFICITY = 0.25
 
 
 @dataclass
@@ -44,27 +40,12 @@ class TagScore:
                 for (phrase, section), (_, count) in ranked[:limit]]
 
 
-@lru_cache(maxsize=1)
-def background() -> tuple[int, dict]:
-    text, _ = packaged("background.json")
-    data = json.loads(text)
-    return data["documents"], data["df"]
-
-
-def specificity(phrase: str) -> float:
-    documents, df = background()
-    share = 1.0
-    for word in phrase.split():
-        share *= df.get(word, 0) / documents
-    return max(MIN_SPECIFICITY, 1.0 - share)
-
-
 def contribution(match: Match) -> float:
     role_weight = ROLE_WEIGHTS[match.role]
     if match.role == "kind" and match.section in TOP_SECTIONS:
         role_weight = KIND_WEIGHT_AT_TOP
     value = SECTION_WEIGHTS[match.section] * role_weight * (1.0 + math.log(match.count))
-    value *= specificity(match.phrase)
+    value *= match.specificity
     if match.fuzzy:
         value *= FUZZY_FACTOR
     return value
