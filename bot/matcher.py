@@ -6,6 +6,7 @@ index keys they share are the hits. Names not spelled exactly right (typos) are 
 rapidfuzz against the words of the top sections.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,10 +21,11 @@ from bot.vocabulary import Tag, Vocabulary
 ROLES = ("alias", "kind", "hint")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 MAX_PHRASE_TOKENS = 5
-FUZZY_SECTIONS = ("title", "description", "lead", "heading")
+FUZZY_SECTIONS = ("title", "description", "first", "lead", "heading")
 FUZZY_MIN_LENGTH = 7
 FUZZY_CUTOFF = 90.0
 MIN_SPECIFICITY = 0.25
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class CompiledVocabulary:
         # exclusion key -> [(tag index, key it hides)]
         self.exclusions: dict[object, list[tuple[int, object]]] = {}
         self.fuzzy_targets: dict[str, list[int]] = {}
+        # phrases in Chinese or Japanese script, which has no spaces: found by substring count
+        self.cjk_phrases: list[tuple[str, int, str]] = []
         for number, tag in enumerate(self.tags):
             self._add_tag(number, tag, lexicon.get(tag.name) if lexicon else None)
         self.unigram_keys = frozenset(key for key in self.index if type(key) is str)
@@ -84,6 +88,9 @@ class CompiledVocabulary:
             self.fuzzy_targets.setdefault(word[0], []).append(word)
 
     def _add_phrase(self, number: int, phrase: str, role: str) -> list:
+        if _CJK.search(phrase):
+            self.cjk_phrases.append((phrase.strip(), number, role))
+            return []
         keys = []
         for variant in phrase_variants(phrase):
             if len(variant) > MAX_PHRASE_TOKENS:
@@ -127,12 +134,14 @@ class CompiledVocabulary:
     def scan(self, document: Document) -> list[Match]:
         """Every phrase hit in the document, per section kind, with counts."""
         by_kind: dict[str, list[str]] = {}
+        matches: list[Match] = []
         for section in document.sections:
             words = by_kind.setdefault(section.kind, [])
             if words:
                 words.append("\x00")  # no phrase spans two sections
             words.extend(tokens(section.text))
-        matches: list[Match] = []
+            if self.cjk_phrases and _CJK.search(section.text):
+                self._collect_cjk(section, matches)
         for kind, words in by_kind.items():
             unigrams: Counter = Counter(words)
             ngrams = self._ngrams(words)
@@ -176,6 +185,12 @@ class CompiledVocabulary:
                 count = counts[key] - hidden.get((number, key), 0)
                 if count > 0:
                     matches.append(Match(number, role, phrase, kind, count, weight))
+
+    def _collect_cjk(self, section, matches: list[Match]) -> None:
+        for phrase, number, role in self.cjk_phrases:
+            count = section.text.count(phrase)
+            if count:
+                matches.append(Match(number, role, phrase, section.kind, count))
 
     def _collect_fuzzy(self, kind: str, unigrams: Counter, matches: list[Match]) -> None:
         targets = self.fuzzy_targets

@@ -14,7 +14,7 @@ LEAD_PARAGRAPHS = 2
 LEAD_MAX_CHARS = 700
 EARLY_BODY_WORDS = 250
 
-SECTION_KINDS = ("title", "description", "lead", "heading", "early", "body")
+SECTION_KINDS = ("title", "description", "first", "lead", "heading", "early", "body")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Document:
 _BOILERPLATE_HEADING = re.compile(
     r"^\W*(licen[cs]e|licensing|copyright|contribut\w*|how to contribute|sponsors?\b.*|backers?|"
     r"funding|donat\w*|support (the|this|us|me)\b.*|supporters|change ?log|changes|release notes|history|"
+    r"(support(?!ed\b)\w*|sponsor\w*|donat\w*|backers?|funding)\b.*|"
     r"authors?|maintainers?|credits?|acknowledge?ments?|thanks|thank you|special thanks|"
     r"code of conduct|community|contact|security polic\w*|reporting (security )?(issues|bugs|vulnerabilit\w*)|"
     r"table of contents|contents|toc|index|star history|stargazers|badges|build status|"
@@ -63,7 +64,7 @@ _RST_TARGET = re.compile(r"^\s*\.\.\s+_[^:]{0,200}:")
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HTML_BLOCK_DROP = re.compile(r"<(script|style|pre|code|svg)\b[^>]{0,500}>.*?</\1\s*>", re.I | re.S)
-_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)")
+_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\](?:\([^)\n]{0,2000}\)|\[[^\]\n]{0,200}\])")
 _LINK = re.compile(r"\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)")
 _REF_LINK = re.compile(r"\[([^\]\n]{0,500})\]\[[^\]\n]{0,200}\]")
 _RST_LINK = re.compile(r"`([^`<\n]{0,500}?)\s*<[^>\n]{0,2000}>`_{1,2}")
@@ -90,8 +91,9 @@ def clean_inline(text: str) -> str:
     if "<" in text:
         text = _HTML_COMMENT.sub(" ", text)
         text = _HTML_BLOCK_DROP.sub(" ", text)
-    if "](" in text:
+    if "![" in text:
         text = _IMAGE.sub(" ", text)
+    if "](" in text:
         text = _LINK.sub(r"\1", text)
     if "][" in text:
         text = _REF_LINK.sub(r"\1", text)
@@ -181,6 +183,11 @@ def _blocks(text: str) -> list[_Block]:
             literal_indent = indent
             i += 1
             continue
+        if indent >= 4 and paragraph and paragraph[-1].endswith(":") and not _LIST_ITEM.match(line):
+            flush()  # "Example usage:" followed by an indented code block
+            literal_indent = indent - 1
+            i += 1
+            continue
         if indent >= 4 and not paragraph and not _LIST_ITEM.match(line) and blocks and not blocks[-1].is_list:
             i += 1  # an indented code block
             continue
@@ -237,68 +244,114 @@ def _is_toc(block: _Block) -> bool:
     return anchors >= 3 or (block.is_list and anchors >= 1)
 
 
+_GENERIC_HEADING = re.compile(r"^\W*(introduction|overview|about|about this( project| repo\w*)?|description|summary|"
+                              r"what is (it|this)\W*|intro|readme|welcome)\W*$", re.I)
+_NOT_A_TITLE = re.compile(r"^\W*(copyright|\(c\)|©|license|version \d)", re.I)
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]\"'])[.!?](?=\s+[A-Z0-9(\"'])|[。！？]")
+_LINK_START = re.compile(r"\]\(|<a\s|\]\[", re.I)
+
+
+def _split_first_sentence(prose: str) -> tuple[str, str]:
+    match = _SENTENCE_END.search(prose, 0, 400)
+    if not match:
+        return (prose, "") if len(prose) <= 400 else (prose[:400], prose[400:])
+    return prose[:match.end()], prose[match.end():].strip()
+
+
+def _is_nav_bar(raw: str, prose: str) -> bool:
+    """A line of links ("Website | Docs | Forum") or a badge row: navigation, not prose."""
+    return len(_LINK_START.findall(raw)) >= 2 and prose.count(" ") < 8
+
+
+class _Reader:
+    """Walks the blocks of one README and files their prose under section kinds."""
+
+    def __init__(self, blocks: list[_Block]):
+        self.blocks = blocks
+        self.sections: list[Section] = []
+        self.titled = sum(block.level == 1 for block in blocks) > 2  # many H1s: no title among them
+        self.skip_level = 0  # > 0 while inside a boilerplate section of that heading level
+        self.setup_level = 0
+        self.lead_paragraphs = 0
+        self.lead_chars = 0
+        self.early_words = 0
+
+    def heading(self, block: _Block) -> None:
+        heading = clean_inline(block.text)
+        if self.skip_level and block.level > self.skip_level:
+            return
+        self.skip_level = 0
+        if self.setup_level and block.level <= self.setup_level:
+            self.setup_level = 0
+        if not heading or _GENERIC_HEADING.match(heading):
+            return
+        boilerplate = _BOILERPLATE_HEADING.match(heading) and (block.level > 1 or " " in heading)
+        if (not self.titled and not self.lead_paragraphs and block.level <= 2 and not boilerplate
+                and not _NOT_A_TITLE.match(heading)):
+            self.sections.append(Section("title", heading))
+            self.titled = True
+            return
+        if _BOILERPLATE_HEADING.match(heading):
+            self.skip_level = block.level
+            return
+        if _SETUP_HEADING.match(heading):
+            self.setup_level = block.level
+        self.sections.append(Section("heading", heading))
+
+    def paragraph(self, block: _Block) -> None:
+        if self.skip_level or _is_toc(block):
+            return
+        prose = clean_inline(block.text)
+        if len(prose) < 3 or _is_nav_bar(block.text, prose) or _NOT_A_TITLE.match(prose):
+            return
+        if not self.titled and not self.lead_paragraphs and len(prose) < 80 and not prose.endswith("."):
+            self.sections.append(Section("title", prose))  # a first line with no heading mark
+            self.titled = True
+            return
+        is_prose = not block.is_list and len(prose) >= 30 and not self.setup_level
+        if is_prose and self.lead_paragraphs < LEAD_PARAGRAPHS and self.lead_chars < LEAD_MAX_CHARS:
+            self.lead(prose)
+            return
+        if self.early_words < EARLY_BODY_WORDS:
+            self.early_words += prose.count(" ") + 1
+            self.sections.append(Section("early", prose))
+        else:
+            self.sections.append(Section("body", prose))
+
+    def lead(self, prose: str) -> None:
+        piece = prose[: LEAD_MAX_CHARS - self.lead_chars]
+        if not self.lead_paragraphs:
+            first, piece = _split_first_sentence(piece)
+            self.sections.append(Section("first", first))
+            self.lead_chars += len(first)
+        self.lead_paragraphs += 1
+        if piece:
+            self.sections.append(Section("lead", piece))
+            self.lead_chars += len(piece)
+        rest = prose[LEAD_MAX_CHARS - self.lead_chars + len(piece):] if len(prose) > LEAD_MAX_CHARS else ""
+        if rest:
+            self.sections.append(Section("early", rest))
+
+    def read(self) -> list[Section]:
+        for block in self.blocks:
+            if block.level:
+                self.heading(block)
+            else:
+                self.paragraph(block)
+        return self.sections
+
+
 def parse(raw: bytes | str, description: str | None = None, max_chars: int = MAX_CHARS) -> Document:
     """README text (and the repository description, when known) -> Document."""
     text = decode(raw)
     truncated = len(text) > max_chars
     if truncated:
         text = text[:max_chars]
-    text = _HTML_COMMENT.sub(" ", text)
-    text = _HTML_BLOCK_DROP.sub(" ", text)
-
+    if "<" in text:
+        text = _HTML_COMMENT.sub(" ", text)
+        text = _HTML_BLOCK_DROP.sub(" ", text)
     sections: list[Section] = []
     if description and description.strip():
         sections.append(Section("description", clean_inline(decode(description))))
-
-    title_seen = False
-    skip_level = 0  # > 0 while inside a boilerplate section of that heading level
-    setup_level = 0
-    lead: list[str] = []
-    lead_chars = 0
-    early_words = 0
-    for block in _blocks(text):
-        if block.level:
-            heading = clean_inline(block.text)
-            if skip_level and block.level > skip_level:
-                continue
-            skip_level = 0
-            if setup_level and block.level <= setup_level:
-                setup_level = 0
-            if _BOILERPLATE_HEADING.match(heading):
-                skip_level = block.level
-                continue
-            if _SETUP_HEADING.match(heading):
-                setup_level = block.level
-            if not heading:
-                continue
-            if not title_seen and not lead and block.level <= 2:
-                sections.append(Section("title", heading))
-                title_seen = True
-            else:
-                sections.append(Section("heading", heading))
-            continue
-        if skip_level or _is_toc(block):
-            continue
-        prose = clean_inline(block.text)
-        if len(prose) < 3:
-            continue
-        if not title_seen and not lead and not sections and len(prose) < 80 and not prose.endswith("."):
-            sections.append(Section("title", prose))  # a first line with no heading mark
-            title_seen = True
-            continue
-        is_prose = not block.is_list and len(prose) >= 30 and not setup_level
-        if is_prose and len(lead) < LEAD_PARAGRAPHS and lead_chars < LEAD_MAX_CHARS:
-            piece = prose[: LEAD_MAX_CHARS - lead_chars]
-            lead.append(piece)
-            lead_chars += len(piece)
-            sections.append(Section("lead", piece))
-            if len(piece) < len(prose):
-                sections.append(Section("early", prose[len(piece):]))
-            continue
-        words = prose.count(" ") + 1
-        if early_words < EARLY_BODY_WORDS:
-            early_words += words
-            sections.append(Section("early", prose))
-        else:
-            sections.append(Section("body", prose))
+    sections += _Reader(_blocks(text)).read()
     return Document(tuple(sections), truncated)

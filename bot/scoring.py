@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from bot.matcher import Match
 
-SECTION_WEIGHTS = {"title": 3.0, "description": 3.0, "lead": 2.5, "heading": 1.2, "early": 0.8, "body": 0.35}
+SECTION_WEIGHTS = {"title": 3.0, "description": 3.0, "first": 3.5, "lead": 2.0, "heading": 1.2, "early": 0.8,
+                   "body": 0.35}
 ROLE_WEIGHTS = {"alias": 1.0, "hint": 0.35, "kind": 0.6}
 KIND_WEIGHT_AT_TOP = 2.0
-TOP_SECTIONS = frozenset({"title", "description", "lead"})
+TOP_SECTIONS = frozenset({"title", "description", "first", "lead"})
 FUZZY_FACTOR = 0.7
 
 
