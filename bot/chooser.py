@@ -1,14 +1,15 @@
 """Scores -> at most k tags, or none when the evidence is weak. Deterministic.
 
-A tag is chosen when its score reaches its threshold (the tag's own, else the vocabulary's,
-else MIN_SCORE) and a share of the best tag's score (RELATIVE_TO_BEST): a wrong topic on a
-real repository costs more than a missing one.
+A tag with a threshold of its own (from the lexicon or the user's rules) is chosen when its
+score reaches it. Any other tag must reach the vocabulary's threshold (else MIN_SCORE) and a
+share of the best tag's score (RELATIVE_TO_BEST): a wrong topic on a real repository costs
+more than a missing one.
 """
 
 from bot.scoring import TagScore
 
-MIN_SCORE = 3.0
-RELATIVE_TO_BEST = 0.3
+MIN_SCORE = 2.5
+RELATIVE_TO_BEST = 0.25
 
 
 def choose(scores: dict[int, TagScore], thresholds: list, max_tags: int,
@@ -21,7 +22,10 @@ def choose(scores: dict[int, TagScore], thresholds: list, max_tags: int,
     chosen = []
     for candidate in ranked:
         own = thresholds[candidate.tag]
-        if candidate.score < (floor if own is None else own) or candidate.score < RELATIVE_TO_BEST * best:
+        if own is not None:
+            if candidate.score < own:
+                continue
+        elif candidate.score < floor or candidate.score < RELATIVE_TO_BEST * best:
             continue
         chosen.append(candidate)
         if len(chosen) == max_tags:

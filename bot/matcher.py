@@ -18,7 +18,7 @@ from bot.readme import Document
 from bot.text import phrase_key, phrase_variants, tokens
 from bot.vocabulary import Tag, Vocabulary
 
-ROLES = ("alias", "kind", "hint")
+ROLES = ("alias", "kind", "hint", "code")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 MAX_PHRASE_TOKENS = 5
 FUZZY_SECTIONS = ("title", "description", "first", "lead", "heading")
@@ -70,6 +70,7 @@ class CompiledVocabulary:
         self.fuzzy_targets: dict[str, list[int]] = {}
         # phrases in Chinese or Japanese script, which has no spaces: found by substring count
         self.cjk_phrases: list[tuple[str, int, str]] = []
+        self.code_signals: dict[str, list[int]] = {}  # "imports" -> tags it speaks for
         for number, tag in enumerate(self.tags):
             self._add_tag(number, tag, lexicon.get(tag.name) if lexicon else None)
         self.unigram_keys = frozenset(key for key in self.index if type(key) is str)
@@ -123,6 +124,8 @@ class CompiledVocabulary:
             for inner in set(added):
                 if inner != outer and _contains(outer, inner):
                     self.exclusions.setdefault(_key(outer), []).append((number, _key(inner)))
+        for signal in set(tag.code) | set(entry.code if entry else ()):
+            self.code_signals.setdefault(signal, []).append(number)
         threshold = tag.threshold
         if threshold is None and entry is not None and entry.threshold is not None:
             threshold = entry.threshold
@@ -151,6 +154,9 @@ class CompiledVocabulary:
                 self._collect(kind, ngrams, ngrams.keys(), hidden, matches)
             if kind in FUZZY_SECTIONS and self.fuzzy_targets:
                 self._collect_fuzzy(kind, unigrams, matches)
+        for signal, count in document.code:
+            for number in self.code_signals.get(signal, ()):
+                matches.append(Match(number, "code", f"code that {signal[:-1]}s it", "code", count))
         return matches
 
     def _ngrams(self, words: list[str]) -> Counter:

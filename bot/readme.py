@@ -27,6 +27,7 @@ class Section:
 class Document:
     sections: tuple[Section, ...]
     truncated: bool = False
+    code: tuple[tuple[str, int], ...] = ()  # what the code samples show: ("imports", 3), ("commands", 5)
 
     def text_of(self, kind: str) -> str:
         return "\n".join(s.text for s in self.sections if s.kind == kind)
@@ -123,8 +124,9 @@ class _Block:
     is_list: bool = False
 
 
-def _blocks(text: str) -> list[_Block]:
-    """Split README text into headings and paragraphs, skipping code and directives."""
+def _blocks(text: str, code: list[str]) -> list[_Block]:
+    """Split README text into headings and paragraphs, skipping code and directives (the
+    first MAX_CODE_LINES lines of code go to CODE)."""
     lines = text.split("\n")
     blocks: list[_Block] = []
     paragraph: list[str] = []
@@ -153,10 +155,14 @@ def _blocks(text: str) -> list[_Block]:
         if fence is not None:
             if stripped.startswith(fence):
                 fence = None
+            elif len(code) < MAX_CODE_LINES:
+                code.append(stripped)
             i += 1
             continue
         if literal_indent is not None:
             if not stripped or len(line) - len(line.lstrip()) > literal_indent:
+                if stripped and len(code) < MAX_CODE_LINES:
+                    code.append(stripped)
                 i += 1
                 continue
             literal_indent = None
@@ -189,6 +195,8 @@ def _blocks(text: str) -> list[_Block]:
             i += 1
             continue
         if indent >= 4 and not paragraph and not _LIST_ITEM.match(line) and blocks and not blocks[-1].is_list:
+            if len(code) < MAX_CODE_LINES:
+                code.append(stripped)
             i += 1  # an indented code block
             continue
         if first == "[" and _REF_DEFINITION.match(line) or "|" in line and "-" in line and _TABLE_RULE.match(line):
@@ -353,5 +361,48 @@ def parse(raw: bytes | str, description: str | None = None, max_chars: int = MAX
     sections: list[Section] = []
     if description and description.strip():
         sections.append(Section("description", clean_inline(decode(description))))
-    sections += _Reader(_blocks(text)).read()
-    return Document(tuple(sections), truncated)
+    code: list[str] = []
+    sections += _Reader(_blocks(text, code)).read()
+    return Document(tuple(sections), truncated, code_signals(code))
+
+
+# Code samples tell how a project is used: imported (a library) or run as a command (a CLI).
+_IMPORT_LINE = re.compile(
+    r"^(?:import\s+[\w.{*\"'(]|from\s+[\w.]+\s+import\s|#\s*include\s*[<\"]|(?:const|let|var)\s+[\w{} ,]+=\s*require\(|"
+    r"require\s*\(?\s*['\"]|use\s+[\w:]+(?:::\{?[\w, ]+\}?)?;|using\s+[\w.]+;|extern crate\s|"
+    r"@import\s|library\(\w+\)|#import\s)")
+_PROMPT = re.compile(r"^(?:\$|%|>|❯|PS>)\s+(\S+)(.*)$")
+_PROMPT_PREFIX = re.compile(r"^(?:\$|%|❯|PS>)\s+(?:sudo\s+)?")
+# installing to depend on it (a library) / installing to run it (a program)
+_INSTALL_AS_LIBRARY = re.compile(r"^(?:go get|cargo add|yarn add|pnpm add|composer require|dotnet add|"
+                                 r"npm (?:install|i) (?:--save|-S)|bun add|poetry add|uv add)\b")
+_INSTALL_AS_PROGRAM = re.compile(r"^(?:npm (?:install|i) (?:-g|--global)|cargo install|go install|brew install|"
+                                 r"pipx install|snap install|scoop install|choco install|winget install|"
+                                 r"uv tool install|cargo binstall)\b")
+_NOT_THE_TOOL = frozenset(
+    "pip pip3 pipx npm npx yarn pnpm bun brew apt apt-get yum dnf pacman apk choco scoop snap nix cargo go gem "
+    "composer git docker docker-compose podman kubectl helm make cmake ./configure cd ls cat echo export curl "
+    "wget sudo mkdir cp mv rm source python python3 node ruby java javac mvn gradle bash sh zsh conda poetry "
+    "uv rustup dotnet tar unzip chmod ln open vim nano code".split())
+MAX_CODE_LINES = 300
+
+
+def code_signals(lines: list[str]) -> tuple[tuple[str, int], ...]:
+    """("imports", n): lines that import a library; ("commands", n): prompt lines that run a
+    program other than an installer, a package manager or a shell built-in."""
+    imports = commands = 0
+    for line in lines:
+        if _IMPORT_LINE.match(line):
+            imports += 1
+            continue
+        bare = _PROMPT_PREFIX.sub("", line)
+        if _INSTALL_AS_LIBRARY.match(bare):
+            imports += 1
+            continue
+        if _INSTALL_AS_PROGRAM.match(bare):
+            commands += 1
+            continue
+        prompt = _PROMPT.match(line)
+        if prompt and prompt.group(1).lower() not in _NOT_THE_TOOL and prompt.group(1)[:1].isalpha():
+            commands += 1
+    return tuple(item for item in (("imports", imports), ("commands", commands)) if item[1])

@@ -12,6 +12,7 @@ Every file has the same shape (rules/schema.json describes it for editors):
         hints: [lambda functions]  # weaker evidence
         kinds: [serverless platform]   # says what the project is; strong near the top
         exclude: [serverless framework plugin]  # phrases in which a match does not count
+        code: [imports]            # code samples that import it (imports) or run it (commands)
         threshold: 3.0
 
 Errors name the file and the line of the offending value.
@@ -27,8 +28,9 @@ from bot.errors import ConfigError
 
 MAX_RULES_BYTES = 2_000_000
 MAX_NODES = 200_000
-PHRASE_FIELDS = ("aliases", "hints", "kinds", "exclude", "also")
+PHRASE_FIELDS = ("aliases", "hints", "kinds", "exclude", "also", "code")
 ENTRY_FIELDS = {"name", "id", "threshold", *PHRASE_FIELDS}
+CODE_SIGNALS = ("imports", "commands")
 TOP_FIELDS = {"version", "threshold", "tags"}
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -43,6 +45,7 @@ class RuleEntry:
     kinds: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     also: tuple[str, ...] = ()
+    code: tuple[str, ...] = ()
     threshold: float | None = None
     line: int = 0
 
@@ -130,6 +133,10 @@ def _entry(item, source: str) -> RuleEntry:
         if isinstance(tag_id, bool) or not isinstance(tag_id, (str, int)) or str(tag_id).strip() == "":
             raise ConfigError(f"{source}:{id_line}: tag '{name}': 'id' must be a string or an integer")
     phrases = {field: _strings(raw[field], line, source, field, name) for field in PHRASE_FIELDS if field in raw}
+    for signal in phrases.get("code", ()):
+        if signal not in CODE_SIGNALS:
+            raise ConfigError(f"{source}:{raw['code'][1]}: tag '{name}': unknown code signal {signal!r}",
+                              f"use {' or '.join(CODE_SIGNALS)}")
     threshold = _number(raw["threshold"], source, f"tag '{name}': 'threshold'") if "threshold" in raw else None
     return RuleEntry(name=name, id=tag_id, threshold=threshold, line=line, **phrases)
 

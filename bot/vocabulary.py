@@ -26,6 +26,7 @@ class Tag:
     hints: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    code: tuple[str, ...] = ()
     threshold: float | None = None
 
     def as_object(self) -> dict:
@@ -101,6 +102,7 @@ def _tag_from_rule(entry: RuleEntry, source: str) -> Tag:
         hints=entry.hints,
         kinds=entry.kinds,
         exclude=entry.exclude,
+        code=entry.code,
         threshold=entry.threshold,
     )
 
