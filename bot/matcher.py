@@ -3,14 +3,16 @@
 A vocabulary is compiled once into an index from token tuples to (tag, role). A document is
 scanned section kind by section kind: its 1..N-grams are counted (in C, via Counter) and the
 index keys they share are the hits. Names not spelled exactly right (typos) are caught by
-rapidfuzz against the words of the top sections.
+rapidfuzz (Levenshtein distance 1, or 2 from ten letters on) between the tag names and the rare
+words of the top sections.
 """
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from bot import background
 from bot.lexicon import Lexicon
@@ -23,13 +25,11 @@ ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 MAX_PHRASE_TOKENS = 5
 FUZZY_SECTIONS = ("title", "description", "first", "lead", "heading")
 FUZZY_MIN_LENGTH = 7
-FUZZY_CUTOFF = 90.0
 MIN_SPECIFICITY = 0.25
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     tag: int  # index into the vocabulary's tags
     role: str
     phrase: str
@@ -45,6 +45,14 @@ def specificity(variant: tuple[str, ...]) -> float:
     for word in variant:
         common *= background.share(word)
     return max(MIN_SPECIFICITY, 1.0 - common)
+
+
+_INFLECTIONS = ("s", "es", "d", "ed", "ing", "r", "er", "ers", "ly", "al")
+
+
+def _inflected(word: str, name: str) -> bool:
+    """'packaged' is 'package' inflected, not misspelt: another word, not a typo."""
+    return word.startswith(name) and word[len(name):] in _INFLECTIONS
 
 
 def _key(variant: tuple[str, ...]):
@@ -114,6 +122,7 @@ class CompiledVocabulary:
         added = []
         for phrase in own_forms:
             added += self._add_phrase(number, phrase, "hint" if weak_name else "alias")
+        names = set(added)
         for role, phrases in (("alias", aliases), ("kind", kinds), ("hint", hints)):
             for phrase in phrases:
                 added += self._add_phrase(number, phrase, role)
@@ -130,7 +139,7 @@ class CompiledVocabulary:
         if threshold is None and entry is not None and entry.threshold is not None:
             threshold = entry.threshold
         self.thresholds.append(threshold)
-        for variant in added:
+        for variant in names:  # typos are forgiven in the tag's own name only
             if len(variant) == 1 and len(variant[0]) >= FUZZY_MIN_LENGTH and variant[0].isalpha():
                 self.fuzzy_targets.setdefault(variant[0], []).append(number)
 
@@ -139,13 +148,11 @@ class CompiledVocabulary:
         by_kind: dict[str, list[str]] = {}
         matches: list[Match] = []
         for section in document.sections:
-            words = by_kind.setdefault(section.kind, [])
-            if words:
-                words.append("\x00")  # no phrase spans two sections
-            words.extend(tokens(section.text))
+            by_kind.setdefault(section.kind, []).append(section.text)
             if self.cjk_phrases and _CJK.search(section.text):
                 self._collect_cjk(section, matches)
-        for kind, words in by_kind.items():
+        for kind, texts in by_kind.items():
+            words = tokens("\n".join(texts))
             unigrams: Counter = Counter(words)
             ngrams = self._ngrams(words)
             hidden = self._hidden(unigrams, ngrams)
@@ -162,13 +169,12 @@ class CompiledVocabulary:
     def _ngrams(self, words: list[str]) -> Counter:
         """Counts of the 2..N-word runs that start like a known phrase and are one."""
         counts: Counter = Counter()
-        starts, lengths, index = self.starts, self.start_lengths, self.index
-        for position, word in enumerate(words):
-            if word in starts:
-                for size in lengths[word]:
-                    run = tuple(words[position:position + size])
-                    if run in index or run in self.exclusions:
-                        counts[run] += 1
+        starts, lengths, index, exclusions = self.starts, self.start_lengths, self.index, self.exclusions
+        for position in [p for p, word in enumerate(words) if word in starts]:
+            for size in lengths[words[position]]:
+                run = tuple(words[position:position + size])
+                if run in index or run in exclusions:
+                    counts[run] += 1
         return counts
 
     def _hidden(self, unigrams: Counter, ngrams: Counter) -> Counter:
@@ -204,8 +210,9 @@ class CompiledVocabulary:
             if (len(word) < FUZZY_MIN_LENGTH - 1 or word in self.index or word[0] not in targets
                     or word in self.known_words):
                 continue
-            found = process.extractOne(word, targets[word[0]], scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-            if found is None:
+            found = process.extractOne(word, targets[word[0]], scorer=Levenshtein.distance,
+                                       score_cutoff=1 if len(word) < 10 else 2)
+            if found is None or _inflected(word, found[0]):
                 continue
             for number in self.fuzzy_tags[found[0]]:
                 role, _, weight = self.index[found[0]][number]

@@ -75,8 +75,7 @@ _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,1000}>")
 _URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S{0,2000}", re.I)
 _EMAIL = re.compile(r"\S{1,200}@\S{1,200}\.\w{2,10}")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
-_MARKUP = re.compile(r"[*_`>|\\]+")
-_SPACES = re.compile(r"[ \t\u00a0]+")
+_MARKUP_TO_SPACE = str.maketrans({char: " " for char in "*_`>|\\"})
 
 
 def decode(raw: bytes | str) -> str:
@@ -111,8 +110,7 @@ def clean_inline(text: str) -> str:
         text = _EMAIL.sub(" ", text)
     if "&" in text:
         text = _ENTITY.sub(" ", text)
-    text = _MARKUP.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.translate(_MARKUP_TO_SPACE).split())
 
 
 @dataclass
