@@ -83,13 +83,12 @@ class CompiledVocabulary:
             self._add_tag(number, tag, lexicon.get(tag.name) if lexicon else None)
         self.unigram_keys = frozenset(key for key in self.index if type(key) is str)
         self.exclusion_keys = frozenset(self.exclusions)
-        self.starts: dict[str, tuple[int, ...]] = {}
+        # first word -> second word -> phrase lengths: n-grams are built only where a phrase starts
+        self.continuations: dict[str, dict[str, tuple[int, ...]]] = {}
         for key in list(self.index) + list(self.exclusions):
             if type(key) is tuple:
-                self.starts.setdefault(key[0], set()).add(len(key))
-        self.start_lengths = {word: tuple(sorted(sizes)) for word, sizes in self.starts.items()}
-        self.starts = frozenset(self.starts)
-        # first letter -> words worth a fuzzy look, so a typo is compared with few candidates
+                nexts = self.continuations.setdefault(key[0], {})
+                nexts[key[1]] = tuple(sorted(set(nexts.get(key[1], ())) | {len(key)}))
         self.known_words = background.known_words()
         self.fuzzy_tags = self.fuzzy_targets
         self.fuzzy_targets: dict[str, list[str]] = {}
@@ -169,9 +168,12 @@ class CompiledVocabulary:
     def _ngrams(self, words: list[str]) -> Counter:
         """Counts of the 2..N-word runs that start like a known phrase and are one."""
         counts: Counter = Counter()
-        starts, lengths, index, exclusions = self.starts, self.start_lengths, self.index, self.exclusions
-        for position in [p for p, word in enumerate(words) if word in starts]:
-            for size in lengths[words[position]]:
+        continuations, index, exclusions = self.continuations, self.index, self.exclusions
+        last = len(words) - 1
+        for position in [p for p, word in enumerate(words) if word in continuations]:
+            if position == last:
+                break
+            for size in continuations[words[position]].get(words[position + 1], ()):
                 run = tuple(words[position:position + size])
                 if run in index or run in exclusions:
                     counts[run] += 1

@@ -51,6 +51,7 @@ _BOILERPLATE_HEADING = re.compile(
 _SETUP_HEADING = re.compile(r"^\W*(usage|quick ?start|getting started|example|examples|how to use)\W*$", re.I)
 
 _ADORN_CHARS = frozenset("=-~^\"'*+#`:.")
+_SPECIAL_FIRST = _ADORN_CHARS | frozenset("[|•0123456789<")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -172,7 +173,14 @@ def _blocks(text: str, code: list[str]) -> list[_Block]:
             i += 1
             continue
         if not stripped:
-            flush()
+            if paragraph:
+                flush()
+            i += 1
+            continue
+        nxt = lines[i + 1] if i + 1 < n else ""
+        if (first not in _SPECIAL_FIRST and nxt[:1] not in _ADORN_CHARS and line[:1] not in " \t"
+                and "<" not in line and not stripped.endswith("::")):
+            paragraph.append(stripped)  # the common case: a plain line of prose
             i += 1
             continue
         indent = len(line) - len(line.lstrip())
@@ -206,7 +214,6 @@ def _blocks(text: str, code: list[str]) -> list[_Block]:
             blocks.append(_Block(len(match.group(1)), match.group(2) or ""))
             i += 1
             continue
-        nxt = lines[i + 1] if i + 1 < n else ""
         if first in _ADORN_CHARS and _RST_ADORN.match(stripped) and i + 2 < n and _RST_ADORN.match(lines[i + 2].strip()) and lines[i + 1].strip():
             flush()  # over- and underlined reStructuredText title
             blocks.append(_Block(rst_level(stripped[0] * 2), lines[i + 1].strip()))
