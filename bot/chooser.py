@@ -2,14 +2,15 @@
 
 A tag with a threshold of its own (from the lexicon or the user's rules) is chosen when its
 score reaches it. Any other tag must reach the vocabulary's threshold (else MIN_SCORE) and a
-share of the best tag's score (RELATIVE_TO_BEST): a wrong topic on a real repository costs
-more than a missing one.
+share of the best tag's score (RELATIVE_TO_BEST), unless a kind phrase at the top of the README
+states it ("X is a command-line tool"): a wrong topic on a real repository costs more than a
+missing one, but what the project says it is outweighs how often it names its subject.
 """
 
 from bot.scoring import TagScore
 
-MIN_SCORE = 2.5
-RELATIVE_TO_BEST = 0.25
+MIN_SCORE = 4.0
+RELATIVE_TO_BEST = 0.3
 
 
 def choose(scores: dict[int, TagScore], thresholds: list, max_tags: int,
@@ -25,7 +26,7 @@ def choose(scores: dict[int, TagScore], thresholds: list, max_tags: int,
         if own is not None:
             if candidate.score < own:
                 continue
-        elif candidate.score < floor or candidate.score < RELATIVE_TO_BEST * best:
+        elif candidate.score < floor or (candidate.score < RELATIVE_TO_BEST * best and not candidate.stated):
             continue
         chosen.append(candidate)
         if len(chosen) == max_tags:

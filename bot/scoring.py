@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from bot.matcher import Match
 
 SECTION_WEIGHTS = {"title": 3.0, "description": 3.0, "first": 3.5, "lead": 2.0, "heading": 1.2, "early": 0.8,
-                   "body": 0.35, "code": 1.0}
+                   "body": 0.35, "code": 1.5}
 ROLE_WEIGHTS = {"alias": 1.0, "hint": 0.35, "kind": 0.6, "code": 1.0}
-KIND_WEIGHT_AT_TOP = 2.5
+KIND_WEIGHT_AT_TOP = 1.5
 TOP_SECTIONS = frozenset({"title", "description", "first", "lead"})
 FUZZY_FACTOR = 0.7
-OVERLAP_DECAY = 0.7
+OVERLAP_DECAY = 1.0
 
 
 @dataclass
@@ -28,6 +28,7 @@ class TagScore:
     tag: int
     score: float = 0.0
     matches: list = field(default_factory=list)  # (contribution, Match)
+    stated: bool = False  # a kind phrase near the top says the project IS this
 
     def evidence(self, limit: int = 8) -> list[dict]:
         merged: dict = {}
@@ -65,6 +66,8 @@ def score(matches: list[Match]) -> dict[int, TagScore]:
             entry = scores[match.tag] = TagScore(match.tag)
         value = contribution(match)
         entry.matches.append((value, match))
+        if match.role == "kind" and match.section in TOP_SECTIONS:
+            entry.stated = True
         grouped.setdefault((match.tag, match.section), []).append(value)
     for (tag, _), values in grouped.items():
         values.sort(reverse=True)
