@@ -14,6 +14,7 @@ from bot.matcher import CompiledVocabulary
 from bot.vocabulary import Tag, Vocabulary, load_vocabulary
 
 DEFAULT_MAX_TAGS = 3
+CANDIDATES_SHOWN = 8
 
 
 @dataclass
@@ -21,7 +22,12 @@ class Result:
     tags: list[Tag]
     evidence: dict
     truncated: bool = False
-    candidates: list = field(default_factory=list)  # (Tag, score) of every tag with any match
+    ranked: list = field(default_factory=list)  # (Tag, TagScore) of the best-scoring tags
+
+    @property
+    def candidates(self) -> list:
+        """(Tag, score, evidence) of the best-scoring tags, chosen or not: for --explain."""
+        return [(tag, round(s.score, 2), s.evidence(4)) for tag, s in self.ranked]
 
 
 class Tagger:
@@ -38,6 +44,5 @@ class Tagger:
         tags = [self.vocabulary.tags[s.tag] for s in chosen]
         evidence = {self.vocabulary.tags[s.tag].name: {"score": round(s.score, 2), "matches": s.evidence()}
                     for s in chosen}
-        candidates = sorted(((self.vocabulary.tags[s.tag], round(s.score, 2)) for s in scores.values()),
-                            key=lambda pair: (-pair[1], pair[0].name))
-        return Result(tags, evidence, document.truncated, candidates)
+        best = sorted(scores.values(), key=lambda s: (-s.score, self._names[s.tag]))[:CANDIDATES_SHOWN]
+        return Result(tags, evidence, document.truncated, [(self.vocabulary.tags[s.tag], s) for s in best])

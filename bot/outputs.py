@@ -34,10 +34,9 @@ def explain_table(item_id, result: Result, limit: int = 8, stream=None) -> None:
     chosen = {tag.name for tag in result.tags}
     print(f"{item_id}: {len(result.tags)} tag(s) chosen", file=stream)
     print(f"  {'':2}{'tag':<22}{'score':>7}  evidence", file=stream)
-    for tag, score in result.candidates[:limit]:
+    for tag, score, matches in result.candidates[:limit]:
         mark = "*" if tag.name in chosen else " "
-        matches = result.evidence.get(tag.name, {}).get("matches")
-        detail = ", ".join(f"{m['phrase']!r} in {m['section']} x{m['count']}" for m in matches[:4]) if matches else ""
+        detail = ", ".join(f"{m['phrase']!r} in {m['section']} x{m['count']}" for m in matches[:4])
         print(f"  {mark} {tag.name:<22}{score:>7.2f}  {detail}", file=stream)
     if not result.candidates:
         print("  (no phrase of the vocabulary was found)", file=stream)
