@@ -179,7 +179,7 @@ def rules_root():
     """The shipped rules/ folder: package data when installed, the checkout's rules/ otherwise
     (a source checkout on sys.path shadows the installed package, and has no bot/rules)."""
     try:
-        return resources.files("bot.rules")
+        return resources.files("bot._rules")
     except (ModuleNotFoundError, TypeError):
         return Path(__file__).resolve().parent.parent / "rules"
 
