@@ -3,12 +3,17 @@
 Input lines: {"id", "readme"} or {"id", "readme_path"} (absolute, or relative to the input
 file), with an optional "description". A bad line is reported with its number and yields no
 output line; the others still run. Workers parse the lines themselves, so reading the input is
-not a single-core bottleneck.
+not a single-core bottleneck, and at most a few chunks per worker are in flight, so memory stays
+flat on any input size.
+
+Output lines are written whole and flushed as they come, so an interrupted run loses nothing it
+wrote; with resume, ids that already have a line are skipped (a torn last line is cut off first).
 """
 
 import json
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from itertools import islice
@@ -17,9 +22,12 @@ from bot import outputs
 from bot.engine import Tagger
 from bot.errors import InputError
 from bot.readme import MAX_CHARS
+from bot.sharding import shard_of
 
 MAX_README_BYTES = MAX_CHARS * 4
 PROGRESS_SECONDS = 2.0
+CHUNK_LINES = 64
+IN_FLIGHT_PER_JOB = 4
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,8 @@ class Settings:
     max_tags: int
     tag_format: str
     vocabulary_path: str | None
+    shard: tuple[int, int] | None = None  # (index, count): only ids in this shard
+    done: frozenset = frozenset()  # ids (as strings) already in the output: skipped
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class Outcome:
     line: str | None = None
     error: str | None = None
     truncated: bool = False
+    skipped: bool = False
 
 
 _tagger: Tagger | None = None
@@ -76,6 +87,10 @@ def tag_line(number: int, raw: str) -> Outcome:
             raise InputError("expected a JSON object")
         if "id" not in item or item["id"] is None or isinstance(item["id"], (dict, list)):
             raise InputError('missing "id" (a string or a number)')
+        if _settings.shard and shard_of(str(item["id"]), _settings.shard[1]) != _settings.shard[0]:
+            return Outcome(number, skipped=True)
+        if str(item["id"]) in _settings.done:
+            return Outcome(number, skipped=True)
         description = item.get("description")
         if description is not None and not isinstance(description, str):
             raise InputError('"description" must be a string')
@@ -97,6 +112,29 @@ def _numbered_lines(stream):
             yield number, raw
 
 
+def done_ids(path: str) -> frozenset:
+    """Ids that already have a good line (no "error") in an output file; a torn last line, left
+    by a killed run, is cut off so that appending starts on a fresh line."""
+    try:
+        handle = open(path, "rb+")
+    except FileNotFoundError:
+        return frozenset()
+    ids = set()
+    with handle:
+        data = handle.read()
+        end = data.rfind(b"\n") + 1
+        if end < len(data):
+            handle.truncate(end)
+        for raw in data[:end].splitlines():
+            try:
+                item = json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(item, dict) and "id" in item and "error" not in item:
+                ids.add(str(item["id"]))
+    return frozenset(ids)
+
+
 def _chunks(iterable, size: int):
     iterator = iter(iterable)
     while chunk := list(islice(iterator, size)):
@@ -111,12 +149,15 @@ def run(stream, out, settings: Settings, jobs: int, source: str, tagger: Tagger 
 
     def handle(outcome: Outcome):
         nonlocal good, bad, last
+        if outcome.skipped:
+            return
         if outcome.error:
             bad += 1
             print(f"{source}:{outcome.number}: {outcome.error}", file=sys.stderr)
         else:
             good += 1
             out.write(outcome.line + "\n")
+            out.flush()
             if outcome.truncated:
                 print(f"{source}:{outcome.number}: warning: README longer than {MAX_CHARS:,} characters, "
                       "only its start was read", file=sys.stderr)
@@ -126,7 +167,7 @@ def run(stream, out, settings: Settings, jobs: int, source: str, tagger: Tagger 
             done = good + bad
             print(f"batch: {done:,} lines, {done / (now - started):,.0f}/s, {bad} failed", file=progress)
 
-    chunks = _chunks(_numbered_lines(stream), 64)
+    chunks = _chunks(_numbered_lines(stream), CHUNK_LINES)
     if jobs <= 1:
         _init_worker(settings, tagger)
         for chunk in chunks:
@@ -136,8 +177,16 @@ def run(stream, out, settings: Settings, jobs: int, source: str, tagger: Tagger 
         import multiprocessing
 
         context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        in_flight = threading.BoundedSemaphore(jobs * IN_FLIGHT_PER_JOB)
+
+        def gated(items):  # Pool.imap reads its input eagerly: hold it to a few chunks per worker
+            for item in items:
+                in_flight.acquire()
+                yield item
+
         with context.Pool(jobs, initializer=_init_worker, initargs=(settings, tagger)) as pool:
-            for results in pool.imap(_tag_chunk, chunks):
+            for results in pool.imap(_tag_chunk, gated(chunks)):
+                in_flight.release()
                 for outcome in results:
                     handle(outcome)
     out.flush()

@@ -30,6 +30,8 @@ input lines (JSONL):
 
 readme_path is absolute or relative to the input file. Output is one {"id", "tags"} line per
 good input line, in input order. Bad lines are reported on stderr with their line number.
+Lines are flushed as they are written: after an interruption, run again with --resume to tag
+only what is missing. --shard I/N splits the ids across N machines or jobs.
 """
 
 EPILOG_EVAL = """\
@@ -95,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--output", metavar="FILE", help="write JSONL here (default: stdout)")
     batch.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
                        help="worker processes (default: the number of CPUs)")
+    batch.add_argument("--resume", action="store_true",
+                       help="append to --output, skipping ids that already have a line there without \"error\"")
+    batch.add_argument("--shard", metavar="I/N",
+                       help="tag only the ids in shard I of N (a stable hash of the id), e.g. 0/4")
 
     evaluate = commands.add_parser("eval", help="score predictions against labels",
                                    epilog=EPILOG_EVAL, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -143,17 +149,26 @@ def run_tag(args) -> int:
 
 def run_batch(args) -> int:
     from bot import batch
+    from bot.sharding import parse_shard
 
     tagger = _tagger(args.vocabulary)
     jobs = args.jobs if args.jobs else (os.cpu_count() or 1)
     base_dir = os.path.dirname(os.path.abspath(args.input)) if args.input != "-" else os.getcwd()
-    settings = batch.Settings(base_dir, args.max_tags, args.tag_format, args.vocabulary)
+    if args.resume and not args.output:
+        raise ConfigError("--resume needs --output FILE", "name the file the earlier run wrote: --output FILE --resume")
+    shard = parse_shard(args.shard) if args.shard else None
+    try:
+        done = batch.done_ids(args.output) if args.resume else frozenset()
+    except OSError as exc:
+        raise ConfigError(f"{args.output}: cannot read the earlier output ({exc.strerror})") from None
+    settings = batch.Settings(base_dir, args.max_tags, args.tag_format, args.vocabulary, shard, done)
     try:
         stream = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8", errors="replace")
     except OSError as exc:
         raise ConfigError(f"{args.input}: cannot read the input ({exc.strerror})") from None
     try:
-        out = sys.stdout if not args.output else open(args.output, "w", encoding="utf-8")
+        mode = "a" if args.resume else "w"
+        out = sys.stdout if not args.output else open(args.output, mode, encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{args.output}: cannot write the output ({exc.strerror})") from None
     with stream, (out if args.output else _nullcontext(out)):
