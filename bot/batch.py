@@ -141,20 +141,19 @@ def _chunks(iterable, size: int):
         yield chunk
 
 
-def run(stream, out, settings: Settings, jobs: int, source: str, tagger: Tagger | None = None,
-        progress=sys.stderr) -> tuple[int, int]:
-    """Tag every line of STREAM into OUT. Returns (good, bad) counts; bad lines go to stderr."""
+def write_outcomes(batches, out, source: str, progress=sys.stderr) -> tuple[int, int]:
+    """Write each good outcome as one flushed line, report bad ones on stderr with their line
+    number, and print progress every PROGRESS_SECONDS. Returns (good, bad) counts."""
     good = bad = 0
     started = last = time.monotonic()
-
-    def handle(outcome: Outcome):
-        nonlocal good, bad, last
-        if outcome.skipped:
-            return
-        if outcome.error:
-            bad += 1
-            print(f"{source}:{outcome.number}: {outcome.error}", file=sys.stderr)
-        else:
+    for outcomes in batches:
+        for outcome in outcomes:
+            if outcome.skipped:
+                continue
+            if outcome.error:
+                bad += 1
+                print(f"{source}:{outcome.number}: {outcome.error}", file=sys.stderr)
+                continue
             good += 1
             out.write(outcome.line + "\n")
             out.flush()
@@ -166,28 +165,45 @@ def run(stream, out, settings: Settings, jobs: int, source: str, tagger: Tagger 
             last = now
             done = good + bad
             print(f"batch: {done:,} lines, {done / (now - started):,.0f}/s, {bad} failed", file=progress)
+    return good, bad
 
+
+def local_outcomes(stream, settings: Settings, jobs: int, tagger: Tagger | None = None):
+    """Lists of outcomes, in input order, from this machine's processes."""
     chunks = _chunks(_numbered_lines(stream), CHUNK_LINES)
     if jobs <= 1:
         _init_worker(settings, tagger)
         for chunk in chunks:
-            for outcome in _tag_chunk(chunk):
-                handle(outcome)
-    else:
-        import multiprocessing
+            yield _tag_chunk(chunk)
+        return
+    import multiprocessing
 
-        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        in_flight = threading.BoundedSemaphore(jobs * IN_FLIGHT_PER_JOB)
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    in_flight = threading.BoundedSemaphore(jobs * IN_FLIGHT_PER_JOB)
 
-        def gated(items):  # Pool.imap reads its input eagerly: hold it to a few chunks per worker
-            for item in items:
-                in_flight.acquire()
-                yield item
+    def gated(items):  # Pool.imap reads its input eagerly: hold it to a few chunks per worker
+        for item in items:
+            in_flight.acquire()
+            yield item
 
-        with context.Pool(jobs, initializer=_init_worker, initargs=(settings, tagger)) as pool:
-            for results in pool.imap(_tag_chunk, gated(chunks)):
-                in_flight.release()
-                for outcome in results:
-                    handle(outcome)
-    out.flush()
-    return good, bad
+    with context.Pool(jobs, initializer=_init_worker, initargs=(settings, tagger)) as pool:
+        for results in pool.imap(_tag_chunk, gated(chunks)):
+            in_flight.release()
+            yield results
+
+
+def run(stream, out, settings: Settings, jobs: int, source: str, tagger: Tagger | None = None,
+        progress=sys.stderr) -> tuple[int, int]:
+    """Tag every line of STREAM into OUT on this machine. Returns (good, bad) counts."""
+    return write_outcomes(local_outcomes(stream, settings, jobs, tagger), out, source, progress)
+
+
+def ensure_worker(settings: Settings) -> None:
+    """Set up this process's tagger once for SETTINGS (Dask workers call it per task)."""
+    if _settings != settings or _tagger is None:
+        _init_worker(settings)
+
+
+def tag_lines(first_number: int, lines: list[str]) -> list[Outcome]:
+    """Outcomes of consecutive input lines, the first numbered FIRST_NUMBER; blank lines skipped."""
+    return _tag_chunk([(first_number + offset, raw) for offset, raw in enumerate(lines) if raw.strip()])

@@ -99,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="worker processes (default: the number of CPUs)")
     batch.add_argument("--resume", action="store_true",
                        help="append to --output, skipping ids that already have a line there without \"error\"")
+    batch.add_argument("--dask", metavar="ADDRESS",
+                       help="run on the Dask cluster at ADDRESS (e.g. tcp://10.0.0.5:8786) instead of local "
+                            "processes; workers must see the input file at the same path (pip install "
+                            "'readme-tagger[dask]')")
     batch.add_argument("--shard", metavar="I/N",
                        help="tag only the ids in shard I of N (a stable hash of the id), e.g. 0/4")
 
@@ -172,7 +176,13 @@ def run_batch(args) -> int:
     except OSError as exc:
         raise ConfigError(f"{args.output}: cannot write the output ({exc.strerror})") from None
     with stream, (out if args.output else _nullcontext(out)):
-        good, bad = batch.run(stream, out, settings, jobs, args.input, tagger)
+        if args.dask:
+            from bot import dask_batch
+
+            results = dask_batch.outcomes(args.input, settings, args.dask)
+        else:
+            results = batch.local_outcomes(stream, settings, jobs, tagger)
+        good, bad = batch.write_outcomes(results, out, args.input)
     print(f"batch: {good:,} tagged, {bad:,} failed", file=sys.stderr)
     return 1 if bad else 0
 
