@@ -56,7 +56,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _RST_ADORN = re.compile(r"^([=\-~^\"'*+#`:.])\1{2,}[ \t]*$")
-_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]{0,300}>(.{0,500}?)</h\1\s*>", re.I)
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^<>]{0,300}>([^<]{0,300}(?:<(?!/h\1)[^<]{0,300}){0,20})</h\1\s*>", re.I)
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+(?:\|[^|]{0,200}\|\s+)?([\w:-]+)::")
 _RST_COMMENT = re.compile(r"^\s*\.\.(\s|$)")
 _LIST_ITEM = re.compile(r"^\s{0,12}(?:[-*+•]|\d{1,3}[.)])\s+")
@@ -64,17 +64,18 @@ _TABLE_RULE = re.compile(r"^\s*\|?[\s:|-]{3,}\|?\s*$")
 _REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]{1,300}\]:\s*\S")
 _RST_TARGET = re.compile(r"^\s*\.\.\s+_[^:]{0,200}:")
 
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_HTML_BLOCK_DROP = re.compile(r"<(script|style|pre|code|svg)\b[^>]{0,500}>.*?</\1\s*>", re.I | re.S)
-_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\](?:\([^)\n]{0,2000}\)|\[[^\]\n]{0,200}\])")
-_LINK = re.compile(r"\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)")
-_REF_LINK = re.compile(r"\[([^\]\n]{0,500})\]\[[^\]\n]{0,200}\]")
+_HTML_BLOCK_OPEN = re.compile(r"<(!--|(?:script|style|pre|code|svg)\b)", re.I)
+# Bracket texts and link targets stop at the next bracket, so each match attempt is short
+# whatever the input: no pattern here can backtrack over more than a few hundred characters.
+_IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\](?:\([^()\[\]\s]{0,2000}(?:\s+\"[^\"\n]{0,200}\")?\)|\[[^\[\]\n]{0,200}\])")
+_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\([^()\[\]\s]{0,2000}(?:\s+\"[^\"\n]{0,200}\")?\)")
+_REF_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\[[^\[\]\n]{0,200}\]")
 _RST_LINK = re.compile(r"`([^`<\n]{0,500}?)\s*<[^>\n]{0,2000}>`_{1,2}")
 _RST_ROLE = re.compile(r":[a-z][\w:+-]{0,40}:`([^`\n]{0,500})`")
 _RST_SUBST = re.compile(r"\|[^|\n]{1,100}\|_{0,2}")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,1000}>")
 _URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S{0,2000}", re.I)
-_EMAIL = re.compile(r"\S{1,200}@\S{1,200}\.\w{2,10}")
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,8});", re.I)
 _MARKUP_TO_SPACE = str.maketrans({char: " " for char in "*_`>|\\"})
 
@@ -87,11 +88,33 @@ def decode(raw: bytes | str) -> str:
     return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def drop_html_blocks(text: str) -> str:
+    """Without HTML comments and <script>, <style>, <pre>, <code>, <svg> elements. Linear: each
+    opening is closed by the first closer after it; an unclosed one hides the rest of the text,
+    as it would in a browser."""
+    lowered = text.lower()
+    pieces, position = [], 0
+    while True:
+        opening = _HTML_BLOCK_OPEN.search(text, position)
+        if opening is None:
+            break
+        name = opening.group(1).lower()
+        closer = "-->" if name == "!--" else f"</{name}"
+        end = lowered.find(closer, opening.end())
+        pieces.append(text[position:opening.start()])
+        if end < 0:
+            return " ".join(pieces)
+        close_end = lowered.find(">", end) if name != "!--" else end + 2
+        position = (close_end if close_end >= 0 else end + len(closer)) + 1
+        pieces.append(" ")
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
 def clean_inline(text: str) -> str:
     """Prose only: markup, links, images, HTML and URLs removed."""
     if "<" in text:
-        text = _HTML_COMMENT.sub(" ", text)
-        text = _HTML_BLOCK_DROP.sub(" ", text)
+        text = drop_html_blocks(text)
     if "![" in text:
         text = _IMAGE.sub(" ", text)
     if "](" in text:
@@ -234,7 +257,8 @@ def _blocks(text: str, code: list[str]) -> list[_Block]:
             blocks.append(_Block(1 if stripped[0] == "=" else 2, heading))
             i += 1
             continue
-        heading_match = _HTML_HEADING.search(line) if "<h" in line or "<H" in line else None
+        heading_match = (_HTML_HEADING.search(line) if ("<h" in line or "<H" in line) and len(line) < 2000
+                         else None)
         if heading_match and len(_HTML_TAG.sub("", line.replace(heading_match.group(0), "")).strip()) < 3:
             flush()
             blocks.append(_Block(int(heading_match.group(1)), heading_match.group(2)))
@@ -361,8 +385,7 @@ def parse(raw: bytes | str, description: str | None = None, max_chars: int = MAX
     if truncated:
         text = text[:max_chars]
     if "<" in text:
-        text = _HTML_COMMENT.sub(" ", text)
-        text = _HTML_BLOCK_DROP.sub(" ", text)
+        text = drop_html_blocks(text)
     sections: list[Section] = []
     if description and description.strip():
         sections.append(Section("description", clean_inline(decode(description))))
