@@ -82,7 +82,7 @@ class GitHub:
     """A small client for the four calls the tagger needs."""
 
     def __init__(self, token: str | None, base_url: str | None = None, clock: Clock = SYSTEM_CLOCK,
-                 timeout: float = 15, attempts: int = 4, backoff: float = 2.0, max_wait: float = 900):
+                 timeout: int = 15, attempts: int = 4, backoff: float = 2.0, max_wait: float = 900):
         self.base_url = (base_url or api_url()).rstrip("/")
         self.clock = clock
         self.attempts = max(1, attempts)
@@ -90,7 +90,7 @@ class GitHub:
         self.max_wait = max_wait
         self.authenticated = bool(token)
         self._github = Github(auth=Auth.Token(token) if token else None, base_url=self.base_url,
-                              timeout=timeout, retry=None, user_agent=f"readme-tagger/{__version__}",
+                              timeout=int(timeout), retry=None, lazy=False, user_agent=f"readme-tagger/{__version__}",
                               seconds_between_requests=None, seconds_between_writes=None)
         self._repos: dict = {}
 
@@ -130,7 +130,7 @@ class GitHub:
     def _repo(self, full_name: str):
         if full_name not in self._repos:
             self._repos[full_name] = self._call(f"read {full_name}", full_name,
-                                                lambda: self._github.get_repo(full_name, lazy=False))
+                                                lambda: self._github.get_repo(full_name))
         return self._repos[full_name]
 
     @staticmethod
