@@ -63,8 +63,13 @@ class Readme:
 
 
 def api_url(environ=None) -> str:
+    """GITHUB_API_URL (GitHub Enterprise Server: https://HOST/api/v3), else api.github.com."""
     environ = os.environ if environ is None else environ
-    return (environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    url = (environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    if not url.startswith(("https://", "http://")):
+        raise ConfigError(f"GITHUB_API_URL {url!r} is not an http(s) URL",
+                          "set it to the API root, e.g. https://api.github.com or https://HOST/api/v3")
+    return url
 
 
 def find_token(explicit: str | None, environ=None) -> str | None:
@@ -168,6 +173,8 @@ class GitHub:
             raise _Transient("GitHub did not answer in time") from None
         except requests.exceptions.ConnectionError:
             raise _Transient(f"cannot connect to {self.base_url}") from None
+        except requests.exceptions.RequestException as exc:  # e.g. a connection cut mid-answer
+            raise _Transient(f"the connection to {self.base_url} failed ({type(exc).__name__})") from None
         except GithubException as exc:
             raise self._translate(exc, action, full_name, write) from None
 

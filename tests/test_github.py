@@ -166,3 +166,5 @@ def test_token_and_api_url_from_the_environment():
     assert find_token(None, {}) is None
     assert api_url({"GITHUB_API_URL": "https://ghes.example/api/v3/"}) == "https://ghes.example/api/v3"
     assert api_url({}) == "https://api.github.com"
+    with pytest.raises(ConfigError, match="is not an http"):
+        api_url({"GITHUB_API_URL": "api.github.com"})

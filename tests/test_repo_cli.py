@@ -242,3 +242,31 @@ def _read_outputs(path) -> dict:
         values[name] = "\n".join(lines[index + 1:end])
         index = end + 1
     return values
+
+
+def test_tag_command_does_not_import_pygithub(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    readme = tmp_path / "README.md"
+    readme.write_text(FAAS_README)
+    code = ("import sys; from bot.cli import main; rc = main(['tag', sys.argv[1]]); "
+            "print('github' in sys.modules, 'requests' in sys.modules, file=sys.stderr); sys.exit(rc)")
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code, str(readme)], capture_output=True, text=True,
+                          cwd=root, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"}, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip() == "False False"
+    assert '"serverless"' in done.stdout
+
+
+def test_tag_names_become_topics_and_impossible_ones_are_reported(run, server, tmp_path):
+    vocabulary = tmp_path / "vocabulary.json"
+    vocabulary.write_text('[{"id": 1, "name": "C++"}, {"id": 2, "name": "Key Value"}, {"id": 3, "name": "database"}]')
+    server.add_repo("octo/kv", "# kv\n\nA fast key value database written in C++. C++ key value store, C++17.\n")
+    code, out, err = run("octo/kv", "--vocabulary", str(vocabulary), "--write", "topics", "--tag-format", "name")
+    assert code == 0
+    assert sorted(run.lines(out)[0]["tags"]) == ["C++", "Key Value", "database"]
+    assert sorted(server.topics("octo/kv")) == ["database", "key-value"]
+    assert "tag 'C++' cannot be a topic" in err
