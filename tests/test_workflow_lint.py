@@ -47,3 +47,27 @@ def test_zizmor_finds_nothing():
     done = _run([_tool("zizmor"), "--offline", "--strict-collection", "--config", str(ZIZMOR_CONFIG), *files])
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No findings to report" in done.stdout + done.stderr
+
+
+def _steps(document: dict):
+    for step in document.get("runs", {}).get("steps", []):
+        yield step
+    for job in document.get("jobs", {}).values():
+        yield from job.get("steps", [])
+
+
+@pytest.mark.parametrize("path", [ACTION, *WORKFLOWS], ids=lambda path: path.name)
+def test_no_expression_inside_run(path):
+    import yaml
+
+    for step in _steps(yaml.safe_load(path.read_text(encoding="utf-8"))):
+        assert "${{" not in step.get("run", ""), f"{path.name}: pass values through env:, not ${{{{ }}}} in run:"
+
+
+def test_checkout_never_persists_credentials():
+    import yaml
+
+    for path in WORKFLOWS:
+        for step in _steps(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step.get("with", {}).get("persist-credentials") is False, path.name
