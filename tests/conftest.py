@@ -1,74 +1,57 @@
-"""Shared fixtures: a clean environment for every test, GitHub's OpenAPI description (fetched
-with npm when missing; its absence fails the run, never skips it), the local GitHub server,
-and a clock that records waits instead of sleeping."""
+"""Shared fixtures: a clean environment for every test, vocabulary writers, fixture paths."""
 
+import json
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-OPENAPI_PREFIX = ROOT / "tests" / ".openapi"
-OPENAPI_SPEC = OPENAPI_PREFIX / "node_modules" / "@octokit" / "openapi" / "generated" / "api.github.com.json"
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO_ROOT = Path(__file__).parent.parent
+
 CLEARED_PREFIXES = ("GITHUB_", "INPUT_", "RUNNER_")
 CLEARED_NAMES = ("GH_TOKEN", "GH_HOST", "CI")
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch):
+    """No test sees the Actions context or a token of the machine that runs it."""
     for name in list(os.environ):
         if name.startswith(CLEARED_PREFIXES) or name in CLEARED_NAMES:
             monkeypatch.delenv(name, raising=False)
 
 
-def _fetch_openapi() -> None:
-    command = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(OPENAPI_PREFIX),
-               "@octokit/openapi"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.fail(f"cannot fetch GitHub's OpenAPI description ({exc}); fix: install npm, or run "
-                    f"{' '.join(command)}", pytrace=False)
-    if done.returncode != 0 or not OPENAPI_SPEC.exists():
-        pytest.fail(f"cannot fetch GitHub's OpenAPI description: npm exited {done.returncode}: "
-                    f"{done.stderr.strip()[-500:]}; fix: run {' '.join(command)}", pytrace=False)
-
-
-@pytest.fixture(scope="session")
-def openapi():
-    from openapi import OpenAPI
-
-    if not OPENAPI_SPEC.exists():
-        _fetch_openapi()
-    return OpenAPI(OPENAPI_SPEC)
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES
 
 
 @pytest.fixture
-def github_server(openapi):
-    from github_server import GitHubServer
-
-    server = GitHubServer(openapi).start()
-    yield server
-    server.stop()
-    assert server.violations == [], "requests or responses that GitHub's OpenAPI description rejects"
-
-
-class RecordingClock:
-    """Time that moves only when code waits: records every wait, never sleeps."""
-
-    def __init__(self, start: float = 1_800_000_000.0):
-        self.current = start
-        self.waits: list[float] = []
-
-    def now(self) -> float:
-        return self.current
-
-    def sleep(self, seconds: float) -> None:
-        self.waits.append(seconds)
-        self.current += max(0.0, seconds)
+def readmes_dir() -> Path:
+    """Small READMEs written for these tests (never copied from a real repository)."""
+    return FIXTURES / "readmes"
 
 
 @pytest.fixture
-def clock():
-    return RecordingClock()
+def write_vocabulary(tmp_path):
+    """write_vocabulary(data_or_text, suffix=".json") -> path of a vocabulary file.
+
+    A list of names becomes [{"id": 1, "name": ...}, ...]; a list of dicts is dumped as JSON;
+    a str is written as is (for broken files and YAML)."""
+    counter = {"n": 0}
+
+    def write(content, suffix: str = ".json", name: str | None = None) -> Path:
+        counter["n"] += 1
+        path = tmp_path / (name or f"vocabulary{counter['n']}{suffix}")
+        if isinstance(content, (list, tuple)) and all(isinstance(item, str) for item in content):
+            content = [{"id": number, "name": item} for number, item in enumerate(content, start=1)]
+        if not isinstance(content, str):
+            content = json.dumps(content, indent=1)
+        path.write_text(content, encoding="utf-8")
+        return path
+
+    return write
+
+
+# The GitHub side: OpenAPI description, local GitHub server, recording clock.
+from github_fixtures import clock, github_server, openapi  # noqa: E402,F401

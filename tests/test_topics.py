@@ -102,7 +102,8 @@ def test_plan_properties(existing, chosen, vocabulary, sync):
     # Every chosen name is accounted for: in the set, invalid, or reported as not fitting.
     for name in chosen:
         topic = to_topic(name)
-        assert (topic in after) if topic else (name in result.invalid)
-        if topic and topic not in after:
-            assert topic in result.no_room
+        if topic is None:
+            assert name in result.invalid
+        elif topic not in after:
+            assert topic in result.no_room and len(result.after) == MAX_TOPICS
     assert result.changed == (set(result.before) != after)
