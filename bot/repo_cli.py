@@ -33,8 +33,18 @@ Exit codes: 0 all well; 1 some repositories failed; 2 bad usage, vocabulary or c
 """
 
 
+def _seconds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of seconds, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
 def register(commands) -> None:
-    from bot.cli import _add_common, _positive_int
+    from bot.cli import _add_common
 
     parser = commands.add_parser("repo", help="tag GitHub repositories and (optionally) write their topics",
                                  epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -53,7 +63,7 @@ def register(commands) -> None:
                         help="print the topic change and emit JSON, but write nothing to GitHub")
     parser.add_argument("--sync", action="store_true",
                         help="with --write topics, also remove this vocabulary's topics that were not chosen")
-    parser.add_argument("--timeout", type=_positive_int, default=15, metavar="SECONDS",
+    parser.add_argument("--timeout", type=_seconds, default=15, metavar="SECONDS",
                         help="give up on one HTTP request after this long (default: 15); it is retried")
 
 
@@ -85,6 +95,9 @@ def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
         repositories = _repositories(args, environ)
         _check_usage(args, repositories, token)
         tagger = _tagger(args.vocabulary)
+        if not token:
+            reporter.notice("no token: reading anonymously, which only sees public repositories and allows "
+                            "60 requests an hour (fix: set GITHUB_TOKEN or GH_TOKEN, or pass --token)")
         client = github.GitHub(token, github.api_url(environ), clock=clock or _system_clock(),
                                timeout=args.timeout)
     except TaggerError as exc:
@@ -193,6 +206,8 @@ def _process(state: Run, full_name: str, item_id: str) -> dict:
         entry["problems"].append(("notice", f"{why}: no tags, no write"))
         return {"id": item_id, "tags": []}
     result = state.tagger.tag(readme.content, info.description, state.args.max_tags)
+    if result.truncated:
+        state.reporter.warning(f"{full_name}: {readme.path} is long; only its start was read")
     record = outputs.record(item_id, result, state.args.tag_format)
     entry["tags"], entry["evidence"] = [tag.name for tag in result.tags], result.evidence
     state.tags += [item for item in record["tags"] if item not in state.tags]

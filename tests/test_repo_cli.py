@@ -189,6 +189,21 @@ def test_usage_errors_exit_2_before_any_request(run, server, argv, message):
     assert server.requests == []
 
 
+def test_without_a_token_reads_anonymously_with_a_notice(run, server):
+    code, out, err = run("octo/fire", token=None)
+    assert code == 0 and run.lines(out)[0]["tags"]
+    assert "readme-tagger: notice: no token: reading anonymously" in err
+    assert {request["authorization"] for request in server.requests} == {None}
+
+
+def test_actions_mode_usage_error_is_an_error_annotation(run, server):
+    code, out, err = run("octo/qdb", "--vocabulary", "/no/such/file.json", actions=True)
+    assert code == 2 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == f"::add-mask::{TOKEN}"
+    assert lines[1].startswith("::error::/no/such/file.json") and len(lines) == 2
+
+
 def test_write_topics_without_a_token_is_a_usage_error(run, server):
     code, _, err = run("octo/qdb", "--write", "topics", token=None)
     assert code == 2 and "--write topics needs a token" in err
@@ -270,3 +285,11 @@ def test_tag_names_become_topics_and_impossible_ones_are_reported(run, server, t
     assert sorted(run.lines(out)[0]["tags"]) == ["C++", "Key Value", "database"]
     assert sorted(server.topics("octo/kv")) == ["database", "key-value"]
     assert "tag 'C++' cannot be a topic" in err
+
+
+def test_readme_over_1_mb_is_read_raw_and_truncation_is_said(run, server):
+    server.add_repo("octo/huge", "# huge\n\nA key-value database.\n\n" + "Filler text here. " * 70_000,
+                    large_readme=True)
+    code, out, err = run("octo/huge", "--tag-format", "name")
+    assert code == 0 and run.lines(out)[0]["id"] == "octo/huge"
+    assert "readme-tagger: warning: octo/huge: README.md is long; only its start was read" in err
