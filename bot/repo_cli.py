@@ -84,39 +84,42 @@ class Run:
 
 
 def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
+    """Tag every repository; return the exit code (0 all well, 1 some failed, 2 usage/credentials)."""
     environ = os.environ if environ is None else environ
     stdout = stdout or sys.stdout
     reporter = Reporter(in_actions(environ), stdout, stderr or sys.stderr)
     try:
-        from bot import github
-
-        token = github.find_token(args.token, environ)
-        reporter.mask(token)
-        repositories = _repositories(args, environ)
-        _check_usage(args, repositories, token)
-        tagger = _tagger(args.vocabulary)
-        if not token:
-            reporter.notice("no token: reading anonymously, which only sees public repositories and allows "
-                            "60 requests an hour (fix: set GITHUB_TOKEN or GH_TOKEN, or pass --token)")
-        client = github.GitHub(token, github.api_url(environ), clock=clock or _system_clock(),
-                               timeout=args.timeout)
+        state, repositories = _setup(args, reporter, environ, clock)
     except TaggerError as exc:
         reporter.error(str(exc))
         return exc.exit_code
-    state = Run(args, reporter, client, tagger, client.clock)
-    records = []
     try:
         with _Sink(args.output, reporter.actions, environ, stdout) as sink:
             for full_name in repositories:
                 record = _process(state, full_name, args.item_id or full_name)
                 sink.write(reporter.redact(json.dumps(record, ensure_ascii=False)))
-                records.append(record)
-    except TaggerError as exc:  # bad credentials: nothing else can work
+    except TaggerError as exc:  # bad credentials or an unwritable --output: nothing else can work
         reporter.error(str(exc))
-        _finish(state, environ)
         return exc.exit_code
-    _finish(state, environ)
+    finally:
+        _finish(state, environ)
     return 1 if state.failures else 0
+
+
+def _setup(args, reporter: Reporter, environ, clock):
+    """Token (masked first), repositories, vocabulary and client; ConfigError for bad usage."""
+    from bot import github
+
+    token = github.find_token(args.token, environ)
+    reporter.mask(token)
+    repositories = _repositories(args, environ)
+    _check_usage(args, repositories, token)
+    tagger = _tagger(args.vocabulary)
+    if not token:
+        reporter.notice("no token: reading anonymously, which only sees public repositories and allows "
+                        "60 requests an hour (fix: set GITHUB_TOKEN or GH_TOKEN, or pass --token)")
+    client = github.GitHub(token, github.api_url(environ), clock=clock or _system_clock(), timeout=args.timeout)
+    return Run(args, reporter, client, tagger, client.clock), repositories
 
 
 def _system_clock():
