@@ -116,7 +116,11 @@ class GitHub:
                 return None
             raise
         if content.encoding == "base64":
-            data = base64.b64decode(content.content or "")
+            try:
+                data = base64.b64decode(content.content or "")
+            except ValueError:
+                raise GitHubError(f"cannot read the README of {full_name}: GitHub sent content that is not "
+                                  "valid base64", "run again; if it persists, report it with this message") from None
         else:  # over 1 MB the JSON has no content: ask for the raw file
             data = self._call(f"read the README of {full_name}", full_name, lambda: self._raw_readme(repo))
         return Readme(content.name, content.path, data)
