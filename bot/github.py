@@ -129,6 +129,24 @@ class GitHub:
         repo = self._repo(full_name)
         return list(self._call(f"read the topics of {full_name}", full_name, repo.get_topics))
 
+    def update_topics(self, full_name: str, plan_for, before_write=None):
+        """Read the topics, plan = plan_for(current), and PUT plan.after when plan.changed.
+
+        PUT replaces the whole set, so every attempt (retries included) starts from a fresh
+        read: a topic someone added meanwhile is kept. Returns the plan that was applied.
+        """
+        repo = self._repo(full_name)
+
+        def attempt():
+            plan = plan_for(list(repo.get_topics()))
+            if plan.changed:
+                if before_write is not None:
+                    before_write()
+                repo.replace_topics(list(plan.after))
+            return plan
+
+        return self._call(f"write the topics of {full_name}", full_name, attempt, write=True)
+
     def replace_topics(self, full_name: str, names: list[str]) -> None:
         repo = self._repo(full_name)
         self._call(f"write the topics of {full_name}", full_name, lambda: repo.replace_topics(list(names)),

@@ -242,27 +242,35 @@ def _topics(state: Run, entry: dict, info, chosen: list[str]) -> None:
                                "(fix: unarchive it, or leave it out)")
         entry["problems"].append(("warning", "archived: topics not written"))
         return
-    current = state.client.topics(info.full_name)  # a fresh read: PUT replaces the whole set
-    plan = topics.plan(current, chosen, [tag.name for tag in state.tagger.vocabulary.tags], state.args.sync)
+    names = [tag.name for tag in state.tagger.vocabulary.tags]
+
+    def plan_for(current):
+        return topics.plan(current, chosen, names, state.args.sync)
+
+    if writing:  # read, plan and write together: a retried write reads the topics again first
+        plan = state.client.update_topics(info.full_name, plan_for, before_write=lambda: _pause_between_writes(state))
+    else:
+        plan = plan_for(state.client.topics(info.full_name))
+    _report_plan(state, entry, info.full_name, plan, writing)
+
+
+def _report_plan(state: Run, entry: dict, full_name: str, plan, writing: bool) -> None:
     for name in plan.invalid:
-        state.reporter.warning(f"{info.full_name}: tag {name!r} cannot be a topic (lowercase letters, digits "
+        state.reporter.warning(f"{full_name}: tag {name!r} cannot be a topic (lowercase letters, digits "
                                "and hyphens, at most 50 characters), so it was not sent "
                                "(fix: rename the tag in the vocabulary)")
     if plan.no_room:
-        state.reporter.warning(f"{info.full_name}: already has {len(plan.after)} topics (GitHub allows 20); "
-                               f"not added: {', '.join(plan.no_room)} (fix: remove topics you do not need)")
+        state.reporter.warning(f"{full_name}: GitHub allows 20 topics and it has {len(plan.after)} with the "
+                               f"tags that fit; not added: {', '.join(plan.no_room)} "
+                               "(fix: remove topics you do not need)")
     entry["topics"] = ("dry run, " if not writing else "") + plan.describe()
-    if not writing:
-        state.reporter.info(f"{info.full_name}: dry run, {plan.describe()}")
-        state.added += [topic for topic in plan.added if topic not in state.added]
-        return
-    if not plan.changed:
-        state.reporter.info(f"{info.full_name}: topics unchanged")
-        return
-    _pause_between_writes(state)
-    state.client.replace_topics(info.full_name, list(plan.after))
     state.added += [topic for topic in plan.added if topic not in state.added]
-    state.reporter.info(f"{info.full_name}: {plan.describe()}")
+    if not writing:
+        state.reporter.info(f"{full_name}: dry run, {plan.describe()}")
+    elif plan.changed:
+        state.reporter.info(f"{full_name}: {plan.describe()}")
+    else:
+        state.reporter.info(f"{full_name}: topics unchanged")
 
 
 def _pause_between_writes(state: Run) -> None:

@@ -85,7 +85,7 @@ def test_twenty_topics_nothing_lost_nothing_sent(run, server):
     code, out, err = run("octo/qdb", "--write", "topics")
     assert code == 0
     assert server.topics("octo/qdb") == full and server.writes() == []
-    assert "already has 20 topics (GitHub allows 20); not added: cli, nosql" in err
+    assert "GitHub allows 20 topics and it has 20 with the tags that fit; not added: cli, nosql" in err
     assert run.lines(out)[0]["tags"]
 
 
@@ -136,6 +136,21 @@ def test_write_retried_after_timeout_sends_the_same_set(run, server):
     assert server.topics("octo/qdb") == ["rust", "embedded", "cli", "nosql"]
     bodies = [json.loads(w["body"]) for w in server.writes()]
     assert bodies[0] == bodies[-1] == {"names": ["rust", "embedded", "cli", "nosql"]}
+
+
+def test_retried_write_reads_the_topics_again(run, server):
+    reads = []
+
+    def someone_edits_between_attempts(s):
+        reads.append(1)
+        if len(reads) == 2:
+            s.repos["octo/qdb"].topics.append("added-meanwhile")
+
+    server.on("GET", "/topics", someone_edits_between_attempts)
+    server.fault("PUT", "/topics", Fault(502))
+    assert run("octo/qdb", "--write", "topics")[0] == 0
+    assert server.topics("octo/qdb") == ["rust", "embedded", "added-meanwhile", "cli", "nosql"]
+    assert len(reads) == 2
 
 
 def test_pause_between_writes_goes_through_the_clock(run, server, clock):
