@@ -47,7 +47,9 @@ class Reporter:
         return text
 
     def info(self, text: str) -> None:
-        print(self.redact(text), file=self.stdout if self.actions else self.stderr, flush=True)
+        """A plain log line; kept on one line so nothing in it can start a workflow command."""
+        line = " ".join(self.redact(text).splitlines())
+        print(line, file=self.stdout if self.actions else self.stderr, flush=True)
 
     def notice(self, text: str, title: str | None = None) -> None:
         self._annotate("notice", text, title)

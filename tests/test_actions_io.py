@@ -15,9 +15,9 @@ def test_actions_reporter_writes_commands_to_stdout():
     reporter = Reporter(True, out, err)
     reporter.mask("s3cret")
     reporter.warning("two\nlines with s3cret", title="t:1")
-    reporter.info("plain s3cret")
+    reporter.info("plain s3cret\n::error::injected")
     assert out.getvalue().splitlines() == ["::add-mask::s3cret", "::warning title=t%3A1::two%0Alines with ***",
-                                           "plain ***"]
+                                           "plain *** ::error::injected"]
     assert err.getvalue() == ""
 
 
