@@ -192,15 +192,13 @@ class _Sink:
 
 def _process(state: Run, full_name: str, item_id: str) -> dict:
     from bot import outputs
-    from bot.github import AuthError, GitHubError
+    from bot.github import GitHubError  # AuthError is not one: it stops the whole run (exit 2)
 
     entry = {"repository": full_name, "tags": [], "evidence": {}, "topics": None, "problems": []}
     state.summary.append(entry)
     try:
         info = state.client.repository(full_name)
         readme = state.client.readme(full_name)
-    except AuthError:
-        raise
     except GitHubError as exc:
         return _failed(state, entry, {"id": item_id, "tags": []}, exc)
     if readme is None or not readme.content.strip():
@@ -218,8 +216,6 @@ def _process(state: Run, full_name: str, item_id: str) -> dict:
     if state.args.write == "topics" or state.args.dry_run:
         try:
             _topics(state, entry, info, [tag.name for tag in result.tags])
-        except AuthError:
-            raise
         except GitHubError as exc:
             return _failed(state, entry, record, exc)
     return record
