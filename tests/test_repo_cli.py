@@ -308,3 +308,12 @@ def test_readme_over_1_mb_is_read_raw_and_truncation_is_said(run, server):
     code, out, err = run("octo/huge", "--tag-format", "name")
     assert code == 0 and run.lines(out)[0]["id"] == "octo/huge"
     assert "readme-tagger: warning: octo/huge: README.md is long; only its start was read" in err
+
+
+def test_token_revoked_mid_run_stops_with_exit_2_and_keeps_earlier_lines(run, server):
+    server.fault("GET", "/repos/octo/fire", Fault(401, {"message": "Bad credentials",
+                                                        "documentation_url": "https://docs.github.com"}))
+    code, out, err = run("octo/qdb", "octo/fire", "octo/qdb")
+    assert code == 2
+    assert [line["id"] for line in run.lines(out)] == ["octo/qdb"]
+    assert "cannot read octo/fire: GitHub rejected the token (401 Bad credentials)" in err
