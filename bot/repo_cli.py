@@ -149,7 +149,8 @@ def _check_usage(args, repositories, token) -> None:
     if args.item_id is not None and len(repositories) > 1:
         raise ConfigError("--id names one repository, but several were given", "drop --id, or tag one repository")
     if args.write == "topics" and not args.dry_run and not token:
-        raise ConfigError("--write topics needs a token",
+        raise ConfigError("--write topics needs a token, and none was given (in a workflow: the github-token "
+                          "input is empty, e.g. its secret is not set)",
                           "pass --token or set GITHUB_TOKEN / GH_TOKEN to a token with \"Administration: write\"")
     if args.sync and args.write != "topics" and not args.dry_run:
         raise ConfigError("--sync only changes topics", "add --write topics (or --dry-run to preview)")
