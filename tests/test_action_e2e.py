@@ -132,3 +132,10 @@ def test_token_appears_only_in_the_add_mask_line(server, tmp_path):
     assert "token *** rejected" in everything  # the echo was redacted, not dropped
     authorizations = {request["authorization"] for request in server.requests}
     assert authorizations == {f"token {ADMIN}"}  # and it was really used
+
+
+def test_action_with_an_unset_secret_fails_as_usage_error(server, tmp_path):
+    result = run_action(server, tmp_path, "", write="topics")
+    assert result["code"] == 2
+    assert result["stdout"].startswith("::error::--write topics needs a token")
+    assert "::add-mask::" not in result["stdout"] and server.requests == []
