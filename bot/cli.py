@@ -112,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
                                                "agreed recall and top-1 hits as one JSON object.")
     evaluate.add_argument("labels", metavar="LABELS.jsonl")
     evaluate.add_argument("predictions", metavar="PREDICTIONS.jsonl")
+
+    from bot import repo_cli  # argument wiring only; PyGithub is imported when `repo` runs
+
+    repo_cli.register(commands)
     return parser
 
 
@@ -224,7 +228,13 @@ def run_eval(args) -> int:
     return 0
 
 
-COMMANDS = {"tag": run_tag, "batch": run_batch, "eval": run_eval}
+def run_repo(args) -> int:
+    from bot import repo_cli
+
+    return repo_cli.run(args)
+
+
+COMMANDS = {"tag": run_tag, "batch": run_batch, "eval": run_eval, "repo": run_repo}
 
 
 def main(argv: list[str] | None = None) -> int:

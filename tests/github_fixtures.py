@@ -1,0 +1,64 @@
+"""Fixtures for the GitHub side (imported by conftest.py): GitHub's OpenAPI description (fetched
+with npm when missing; its absence fails the run, never skips it), the local GitHub server, and
+a clock that records waits instead of sleeping."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+OPENAPI_PREFIX = ROOT / "tests" / ".openapi"
+OPENAPI_SPEC = OPENAPI_PREFIX / "node_modules" / "@octokit" / "openapi" / "generated" / "api.github.com.json"
+
+
+def _fetch_openapi() -> None:
+    command = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(OPENAPI_PREFIX),
+               "@octokit/openapi"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        pytest.fail(f"cannot fetch GitHub's OpenAPI description ({exc}); fix: install npm, or run "
+                    f"{' '.join(command)}", pytrace=False)
+    if done.returncode != 0 or not OPENAPI_SPEC.exists():
+        pytest.fail(f"cannot fetch GitHub's OpenAPI description: npm exited {done.returncode}: "
+                    f"{done.stderr.strip()[-500:]}; fix: run {' '.join(command)}", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def openapi():
+    from openapi import OpenAPI
+
+    if not OPENAPI_SPEC.exists():
+        _fetch_openapi()
+    return OpenAPI(OPENAPI_SPEC)
+
+
+@pytest.fixture
+def github_server(openapi):
+    from github_server import GitHubServer
+
+    server = GitHubServer(openapi).start()
+    yield server
+    server.stop()
+    assert server.violations == [], "requests or responses that GitHub's OpenAPI description rejects"
+
+
+class RecordingClock:
+    """Time that moves only when code waits: records every wait, never sleeps."""
+
+    def __init__(self, start: float = 1_800_000_000.0):
+        self.current = start
+        self.waits: list[float] = []
+
+    def now(self) -> float:
+        return self.current
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.current += max(0.0, seconds)
+
+
+@pytest.fixture
+def clock():
+    return RecordingClock()

@@ -1,0 +1,291 @@
+"""A small GitHub REST API on 127.0.0.1 for tests: stateful, with injectable faults, and checked
+against GitHub's OpenAPI description.
+
+State: repositories (description, default branch, archived flag, topics), each README under any
+name and folder, in base64 or (over the Contents API's 1 MB limit) with encoding "none". Tokens:
+"admin" tokens may write topics; "read" tokens get 403 "Resource not accessible by integration"
+on writes, as GITHUB_TOKEN does; unknown tokens get 401. Writes enforce GitHub's topic rules
+(422 past 20 topics or for a malformed name).
+
+Faults are queued per (method, path suffix) and served in order before the normal answer:
+a status with a body and headers (500, 502, 403 rate limit, 429, 422, 401, 404...), or a
+timeout (the answer never comes before the client gives up).
+
+Every request received and every non-fault response sent is checked against the description;
+problems are collected in `violations`, which the test fixture asserts is empty.
+"""
+
+import base64
+import copy
+import hashlib
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from topic_rules import valid_topic
+
+PREFIX = "/api/v3"  # a GitHub Enterprise Server style base path: GITHUB_API_URL=http://host/api/v3
+DOCS = "https://docs.github.com/rest"
+
+
+@dataclass
+class RepoState:
+    owner: str
+    name: str
+    description: str | None = None
+    default_branch: str = "main"
+    archived: bool = False
+    topics: list = field(default_factory=list)
+    readme: bytes | None = None
+    readme_path: str = "README.md"
+    large_readme: bool = False  # served as encoding "none" with empty content, like files over 1 MB
+
+
+@dataclass
+class Fault:
+    status: int = 500
+    body: dict | None = None
+    headers: dict = field(default_factory=dict)
+    timeout: bool = False
+
+
+def rate_limited(retry_after: int | None = None, reset: int | None = None, status: int = 403) -> Fault:
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-limit": "60"}
+    if retry_after is not None:
+        headers["retry-after"] = str(retry_after)
+    if reset is not None:
+        headers["x-ratelimit-reset"] = str(reset)
+    return Fault(status, {"message": "API rate limit exceeded for installation.", "documentation_url": DOCS},
+                 headers)
+
+
+def timeout() -> Fault:
+    return Fault(timeout=True)
+
+
+class ClientGone(Exception):
+    pass
+
+
+class GitHubServer:
+    def __init__(self, openapi):
+        self.openapi = openapi
+        self.repos: dict[str, RepoState] = {}
+        self.tokens: dict[str, str] = {}
+        self.faults: dict[tuple[str, str], list[Fault]] = {}
+        self.hooks: list = []
+        self.requests: list[dict] = []
+        self.violations: list[str] = []
+        self.lock = threading.Lock()
+        self.release = threading.Event()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}{PREFIX}"
+
+    def start(self) -> "GitHubServer":
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.release.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+    # -- state ----------------------------------------------------------------------------
+
+    def add_token(self, token: str, access: str = "admin") -> str:
+        self.tokens[token] = access
+        return token
+
+    def add_repo(self, full_name: str, readme: bytes | str | None = None, **fields) -> RepoState:
+        owner, name = full_name.split("/")
+        if isinstance(readme, str):
+            readme = readme.encode("utf-8")
+        self.repos[full_name.lower()] = RepoState(owner, name, readme=readme, **fields)
+        return self.repos[full_name.lower()]
+
+    def topics(self, full_name: str) -> list[str]:
+        return list(self.repos[full_name.lower()].topics)
+
+    def fault(self, method: str, suffix: str, *faults: Fault) -> None:
+        """Serve these faults, in order, to the next requests whose path ends with suffix."""
+        self.faults.setdefault((method, suffix), []).extend(faults)
+
+    def on(self, method: str, suffix: str, action) -> None:
+        """Run action(server) when a request whose path ends with suffix arrives (e.g. a concurrent edit)."""
+        self.hooks.append((method, suffix, action))
+
+    def writes(self) -> list[dict]:
+        return [r for r in self.requests if r["method"] == "PUT"]
+
+    # -- answering ------------------------------------------------------------------------
+
+    def _take_fault(self, method: str, path: str) -> Fault | None:
+        with self.lock:
+            for (fault_method, suffix), queue in self.faults.items():
+                if fault_method == method and path.endswith(suffix) and queue:
+                    return queue.pop(0)
+        return None
+
+    def answer(self, method: str, path: str, query: dict, headers, body: bytes):
+        """(status, json body or bytes, extra headers, is_fault)."""
+        with self.lock:
+            self.requests.append({"method": method, "path": path, "body": body,
+                                  "authorization": headers.get("Authorization")})
+            if not path.startswith(PREFIX + "/"):
+                self.violations.append(f"{method} {path}: outside the API base path {PREFIX}")
+                return 404, _error("Not Found"), {}, True
+            path = path[len(PREFIX):]
+            self.violations += self.openapi.check_request(method, path, query, body, headers.get("Content-Type"))
+        fault = self._take_fault(method, path)
+        if fault is not None:
+            if fault.timeout:
+                self.release.wait(30)
+                raise ClientGone()
+            return fault.status, fault.body or _error("Server Error"), fault.headers, True
+        access, problem = self._authorize(headers.get("Authorization"))
+        if problem:
+            return (*problem, False)
+        with self.lock:
+            for hook_method, suffix, action in self.hooks:
+                if hook_method == method and path.endswith(suffix):
+                    action(self)
+            return (*self._route(method, path, access, headers, body), False)
+
+    def _authorize(self, header: str | None):
+        if not header:
+            return "anonymous", None
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() not in ("token", "bearer") or token not in self.tokens:
+            return None, (401, _error("Bad credentials"), {})
+        return self.tokens[token], None
+
+    def _route(self, method: str, path: str, access: str, headers, body: bytes):
+        parts = path.strip("/").split("/")
+        if len(parts) < 3 or parts[0] != "repos":
+            return 404, _error("Not Found"), {}
+        repo = self.repos.get(f"{parts[1]}/{parts[2]}".lower())
+        if repo is None:
+            return 404, _error("Not Found"), {}
+        rest = parts[3:]
+        if method == "GET" and rest == []:
+            return 200, self._full_repository(repo), {}
+        if method == "GET" and rest == ["readme"]:
+            if repo.readme is None:
+                return 404, _error("Not Found"), {}
+            if "application/vnd.github.raw" in headers.get("Accept", ""):
+                return 200, repo.readme, {"Content-Type": "application/vnd.github.raw; charset=utf-8"}
+            return 200, self._content_file(repo), {}
+        if method == "GET" and rest == ["topics"]:
+            return 200, {"names": list(repo.topics)}, {}
+        if method == "PUT" and rest == ["topics"]:
+            return self._replace_topics(repo, access, body)
+        return 404, _error("Not Found"), {}
+
+    def _replace_topics(self, repo: RepoState, access: str, body: bytes):
+        if access != "admin":
+            return 403, _error("Resource not accessible by integration"), {}
+        if repo.archived:
+            return 403, _error("Repository was archived so is read-only."), {}
+        names = json.loads(body)["names"]
+        if len(names) > 20:
+            return 422, _validation("A repository cannot have more than 20 topics."), {}
+        for name in names:
+            if not valid_topic(name.lower()):
+                return 422, _validation(f"{name} is not a valid topic. Topics must start with a lowercase "
+                                        "letter or number, consist of 50 characters or less, and can "
+                                        "include hyphens."), {}
+        repo.topics = list(dict.fromkeys(name.lower() for name in names))
+        return 200, {"names": list(repo.topics)}, {}
+
+    def _base(self, repo: RepoState) -> str:
+        return f"{self.url}/repos/{repo.owner}/{repo.name}"
+
+    def _full_repository(self, repo: RepoState) -> dict:
+        data = copy.deepcopy(self._repository_template())
+        api, html = self._base(repo), f"http://github.example/{repo.owner}/{repo.name}"
+        for key, value in list(data.items()):
+            if isinstance(value, str) and value.startswith("https://api.github.com/repos/octocat/Hello-World"):
+                data[key] = value.replace("https://api.github.com/repos/octocat/Hello-World", api)
+        data.update(name=repo.name, full_name=f"{repo.owner}/{repo.name}", description=repo.description,
+                    default_branch=repo.default_branch, archived=repo.archived, topics=list(repo.topics),
+                    url=api, html_url=html, language="Python")
+        data["owner"]["login"] = repo.owner
+        return data
+
+    def _repository_template(self) -> dict:
+        data = self.openapi.example("full-repository-default-response")
+        for optional in ("organization", "parent", "source", "template_repository", "permissions"):
+            data.pop(optional, None)
+        return data
+
+    def _content_file(self, repo: RepoState) -> dict:
+        sha = hashlib.sha1(repo.readme).hexdigest()
+        url = f"{self._base(repo)}/contents/{repo.readme_path}"
+        content = "" if repo.large_readme else base64.encodebytes(repo.readme).decode("ascii")
+        return {"type": "file", "encoding": "none" if repo.large_readme else "base64", "size": len(repo.readme),
+                "name": repo.readme_path.rsplit("/", 1)[-1], "path": repo.readme_path, "content": content,
+                "sha": sha, "url": url, "git_url": f"{self._base(repo)}/git/blobs/{sha}",
+                "html_url": f"http://github.example/{repo.owner}/{repo.name}/blob/main/{repo.readme_path}",
+                "download_url": f"http://raw.github.example/{repo.owner}/{repo.name}/main/{repo.readme_path}",
+                "_links": {"self": url, "git": f"{self._base(repo)}/git/blobs/{sha}",
+                           "html": f"http://github.example/{repo.owner}/{repo.name}/blob/main/{repo.readme_path}"}}
+
+
+def _error(message: str) -> dict:
+    return {"message": message, "documentation_url": DOCS}
+
+
+def _validation(message: str) -> dict:
+    return {"message": "Validation Failed", "documentation_url": DOCS,
+            "errors": [message]}
+
+
+def _handler_for(server: GitHubServer):
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):
+            pass
+
+        def _serve(self):
+            url = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            try:
+                status, payload, extra, fault = server.answer(self.command, url.path, parse_qs(url.query),
+                                                              self.headers, body)
+            except ClientGone:
+                self.close_connection = True
+                return
+            if isinstance(payload, bytes):
+                data, content_type = payload, extra.pop("Content-Type", "application/octet-stream")
+            else:
+                data, content_type = json.dumps(payload).encode(), "application/json; charset=utf-8"
+            if not fault:
+                with server.lock:
+                    server.violations += server.openapi.check_response(
+                        self.command, url.path[len(PREFIX):], status,
+                        payload if not isinstance(payload, bytes) else payload, content_type)
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in extra.items():
+                self.send_header(key, value)
+            self.end_headers()
+            try:
+                self.wfile.write(data)
+            except OSError:
+                self.close_connection = True
+
+        do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = _serve
+
+    return Handler
