@@ -86,13 +86,24 @@ def _cell(text) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
+def _failures(entries) -> list[str]:
+    """A list, first in the summary, of every repository that failed and why."""
+    failed = [(entry["repository"], message) for entry in entries
+              for level, message in entry.get("problems", ()) if level == "error"]
+    if not failed:
+        return []
+    lines = [f"**{len(failed)} of {len(entries)} repositories failed** (run again to retry them; the CLI's `--resume` skips those done):", ""]
+    lines += [f"- {_cell(name)}: {_cell(message)}" for name, message in failed]
+    return lines + [""]
+
+
 def summary_markdown(entries) -> str:
     """A step summary: one section per repository with the chosen tags and their evidence.
 
     entries: dicts with "repository", "tags" (names), "evidence" (engine evidence by name),
     "topics" (a line describing the topic change, or None), "problems" (lines).
     """
-    lines = ["## readme-tagger", ""]
+    lines = ["## readme-tagger", ""] + _failures(entries)
     for entry in entries:
         lines.append(f"### {_cell(entry['repository'])}")
         lines.append("")

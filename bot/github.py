@@ -73,13 +73,12 @@ def api_url(environ=None) -> str:
 
 
 def find_token(explicit: str | None, environ=None) -> str | None:
-    """--token, else GITHUB_TOKEN, else GH_TOKEN; None when there is none."""
+    """--token, else GITHUB_TOKEN, else GH_TOKEN; None when there is none. White space around a
+    token (a secret saved with its trailing newline) is never part of it: it is dropped."""
     environ = os.environ if environ is None else environ
-    if explicit:
-        return explicit
-    for name in TOKEN_VARIABLES:
-        if environ.get(name):
-            return environ[name]
+    for candidate in (explicit, *(environ.get(name) for name in TOKEN_VARIABLES)):
+        if candidate and candidate.strip():
+            return candidate.strip()
     return None
 
 
@@ -199,6 +198,9 @@ class GitHub:
             raise _Transient(f"the connection to {self.base_url} failed ({type(exc).__name__})") from None
         except GithubException as exc:
             raise self._translate(exc, action, full_name, write) from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # an answer PyGithub cannot read
+            raise _Transient(f"the answer from {self.base_url} is not GitHub's JSON ({type(exc).__name__}); "
+                             "a proxy or login page may be answering") from None
 
     def _translate(self, exc, action: str, full_name: str, write: bool) -> Exception:
         status = exc.status

@@ -63,6 +63,9 @@ def register(commands) -> None:
                         help="print the topic change and emit JSON, but write nothing to GitHub")
     parser.add_argument("--sync", action="store_true",
                         help="with --write topics, also remove this vocabulary's topics that were not chosen")
+    parser.add_argument("--resume", action="store_true",
+                        help="append to --output, skipping repositories that already have a line there "
+                             "without \"error\" (to finish an interrupted or partly failed run)")
     parser.add_argument("--timeout", type=_seconds, default=15, metavar="SECONDS",
                         help="give up on one HTTP request after this long (default: 15); it is retried")
 
@@ -77,6 +80,7 @@ class Run:
     tagger: object
     clock: object
     failures: int = 0
+    failed: list = field(default_factory=list)
     last_write: float | None = None
     tags: list = field(default_factory=list)
     added: list = field(default_factory=list)
@@ -94,7 +98,8 @@ def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
         reporter.error(str(exc))
         return exc.exit_code
     try:
-        with _Sink(args.output, reporter.actions, environ, stdout) as sink:
+        repositories = _left_to_do(args, repositories, reporter)
+        with _Sink(args.output, reporter.actions, environ, stdout, append=args.resume) as sink:
             for full_name in repositories:
                 record = _process(state, full_name, args.item_id or full_name)
                 sink.write(reporter.redact(json.dumps(record, ensure_ascii=False)))
@@ -103,7 +108,27 @@ def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
         return exc.exit_code
     finally:
         _finish(state, environ)
+    if state.failed:
+        reporter.info(f"{len(state.failed)} of {len(repositories)} repositories failed: {', '.join(state.failed)} "
+                      "(each error above says why; run again with --resume to retry only those)")
     return 1 if state.failures else 0
+
+
+def _left_to_do(args, repositories: list[str], reporter: Reporter) -> list[str]:
+    """With --resume, the repositories that have no good line in --output yet."""
+    if not args.resume:
+        return repositories
+    from bot.batch import done_ids
+
+    try:
+        done = done_ids(args.output)
+    except OSError as exc:
+        raise ConfigError(f"{args.output}: cannot read the earlier output ({exc.strerror})",
+                          "pass the --output file of the earlier run") from None
+    left = [name for name in repositories if (args.item_id or name) not in done]
+    if len(left) < len(repositories):
+        reporter.info(f"resuming: {len(repositories) - len(left)} repositories already done, {len(left)} left")
+    return left
 
 
 def _setup(args, reporter: Reporter, environ, clock):
@@ -152,6 +177,8 @@ def _check_usage(args, repositories, token) -> None:
         raise ConfigError("--write topics needs a token, and none was given (in a workflow: the github-token "
                           "input is empty, e.g. its secret is not set)",
                           "pass --token or set GITHUB_TOKEN / GH_TOKEN to a token with \"Administration: write\"")
+    if args.resume and not args.output:
+        raise ConfigError("--resume needs --output FILE", "name the file the earlier run wrote: --output FILE --resume")
     if args.sync and args.write != "topics" and not args.dry_run:
         raise ConfigError("--sync only changes topics", "add --write topics (or --dry-run to preview)")
 
@@ -159,8 +186,8 @@ def _check_usage(args, repositories, token) -> None:
 class _Sink:
     """Where the JSON lines go: --output, else stdout; in Actions without --output, GITHUB_OUTPUT."""
 
-    def __init__(self, output, actions, environ, stdout):
-        self.output, self.stdout = output, stdout
+    def __init__(self, output, actions, environ, stdout, append=False):
+        self.output, self.stdout, self.mode = output, stdout, "a" if append else "w"
         self.to_step_output = actions and not output and bool(environ.get("GITHUB_OUTPUT"))
         self.step_output = environ.get("GITHUB_OUTPUT")
         self.lines: list[str] = []
@@ -169,7 +196,7 @@ class _Sink:
     def __enter__(self):
         if self.output:
             try:
-                self.handle = open(self.output, "w", encoding="utf-8")
+                self.handle = open(self.output, self.mode, encoding="utf-8")
             except OSError as exc:
                 raise ConfigError(f"{self.output}: cannot write the output ({exc.strerror})",
                                   "pass a writable --output path") from None
@@ -224,6 +251,7 @@ def _process(state: Run, full_name: str, item_id: str) -> dict:
 
 def _failed(state: Run, entry: dict, record: dict, exc) -> dict:
     state.failures += 1
+    state.failed.append(entry["repository"])
     message = state.reporter.redact(str(exc))
     state.reporter.error(f"{entry['repository']}: {message}")
     entry["problems"].append(("error", message))

@@ -8,8 +8,11 @@ on writes, as GITHUB_TOKEN does; unknown tokens get 401. Writes enforce GitHub's
 (422 past 20 topics or for a malformed name).
 
 Faults are queued per (method, path suffix) and served in order before the normal answer:
-a status with a body and headers (500, 502, 403 rate limit, 429, 422, 401, 404...), or a
-timeout (the answer never comes before the client gives up).
+a status with a body and headers (500, 502, 403 rate limit, 429, 422, 401, 404...), a body
+that is not the API's JSON (a proxy's HTML page), a timeout (the answer never comes before the
+client gives up), a connection reset (the socket closed without an answer; with `applied`, after
+the request took effect, as when the answer is lost on the way back), an answer cut off halfway,
+or a slow answer (a short, bounded delay before the normal answer; recorded in `delays`).
 
 Every request received and every non-fault response sent is checked against the description;
 problems are collected in `violations`, which the test fixture asserts is empty.
@@ -19,6 +22,8 @@ import base64
 import copy
 import hashlib
 import json
+import socket
+import struct
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -49,6 +54,11 @@ class Fault:
     body: dict | None = None
     headers: dict = field(default_factory=dict)
     timeout: bool = False
+    reset: bool = False      # close the connection without an answer
+    applied: bool = False    # with reset or cut: handle the request first, then lose the answer
+    cut: bool = False        # send half of the answer, then close
+    raw: bytes | None = None  # a body that is not JSON (e.g. a proxy's HTML error page)
+    delay: float = 0.0       # slow: wait this long (at most MAX_DELAY), then answer normally
 
 
 def rate_limited(retry_after: int | None = None, reset: int | None = None, status: int = 403) -> Fault:
@@ -65,8 +75,36 @@ def timeout() -> Fault:
     return Fault(timeout=True)
 
 
+def reset(applied: bool = False) -> Fault:
+    return Fault(reset=True, applied=applied)
+
+
+def cut(applied: bool = False) -> Fault:
+    return Fault(cut=True, applied=applied)
+
+
+def slow(seconds: float = 0.05) -> Fault:
+    return Fault(delay=seconds)
+
+
+def html_page(status: int = 502) -> Fault:
+    return Fault(status, raw=b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+                 headers={"Content-Type": "text/html"})
+
+
+MAX_DELAY = 0.5
+
+
 class ClientGone(Exception):
     pass
+
+
+class Drop(Exception):
+    """Close the connection: without a byte (reset), or after half of this answer (cut)."""
+
+    def __init__(self, data: bytes = b"", status: int = 200):
+        super().__init__("drop")
+        self.data, self.status = data, status
 
 
 class GitHubServer:
@@ -78,6 +116,7 @@ class GitHubServer:
         self.hooks: list = []
         self.requests: list[dict] = []
         self.violations: list[str] = []
+        self.delays: list[float] = []
         self.lock = threading.Lock()
         self.release = threading.Event()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -146,19 +185,30 @@ class GitHubServer:
             path = path[len(PREFIX):]
             self.violations += self.openapi.check_request(method, path, query, body, headers.get("Content-Type"))
         fault = self._take_fault(method, path)
-        if fault is not None:
+        if fault is not None and fault.delay:
+            self.delays.append(min(fault.delay, MAX_DELAY))
+            self.release.wait(min(fault.delay, MAX_DELAY))
+        elif fault is not None and (fault.reset or fault.cut):
+            status, payload = self._normal(method, path, headers, body)[:2] if fault.applied else (200, {})
+            raise Drop(_encode(payload)[0] if fault.cut else b"", status)
+        elif fault is not None:
             if fault.timeout:
                 self.release.wait(30)
                 raise ClientGone()
+            if fault.raw is not None:
+                return fault.status, fault.raw, dict(fault.headers), True
             return fault.status, fault.body or _error("Server Error"), fault.headers, True
+        return (*self._normal(method, path, headers, body), False)
+
+    def _normal(self, method: str, path: str, headers, body: bytes):
         access, problem = self._authorize(headers.get("Authorization"))
         if problem:
-            return (*problem, False)
+            return problem
         with self.lock:
             for hook_method, suffix, action in self.hooks:
                 if hook_method == method and path.endswith(suffix):
                     action(self)
-            return (*self._route(method, path, access, headers, body), False)
+            return self._route(method, path, access, headers, body)
 
     def _authorize(self, header: str | None):
         if not header:
@@ -240,6 +290,12 @@ class GitHubServer:
                            "html": f"http://github.example/{repo.owner}/{repo.name}/blob/main/{repo.readme_path}"}}
 
 
+def _encode(payload) -> tuple[bytes, str]:
+    if isinstance(payload, bytes):
+        return payload, "application/octet-stream"
+    return json.dumps(payload).encode(), "application/json; charset=utf-8"
+
+
 def _error(message: str) -> dict:
     return {"message": message, "documentation_url": DOCS}
 
@@ -266,6 +322,9 @@ def _handler_for(server: GitHubServer):
             except ClientGone:
                 self.close_connection = True
                 return
+            except Drop as drop:
+                self._drop(drop)
+                return
             if isinstance(payload, bytes):
                 data, content_type = payload, extra.pop("Content-Type", "application/octet-stream")
             else:
@@ -285,6 +344,19 @@ def _handler_for(server: GitHubServer):
                 self.wfile.write(data)
             except OSError:
                 self.close_connection = True
+
+        def _drop(self, drop: Drop):
+            self.close_connection = True
+            if drop.data:  # the headers promise the whole answer; half of it comes
+                self.send_response(drop.status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(drop.data)))
+                self.end_headers()
+                self.wfile.write(drop.data[:len(drop.data) // 2])
+                self.wfile.flush()
+            else:  # no answer at all: a reset (RST), not a polite close
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
 
         do_GET = do_PUT = do_POST = do_PATCH = do_DELETE = _serve
 
