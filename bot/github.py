@@ -141,14 +141,14 @@ class GitHub:
             if plan.changed:
                 if before_write is not None:
                     before_write()
-                repo.replace_topics(list(plan.after))
+                self._put_topics(repo, list(plan.after))
             return plan
 
         return self._call(f"write the topics of {full_name}", full_name, attempt, write=True)
 
     def replace_topics(self, full_name: str, names: list[str]) -> None:
         repo = self._repo(full_name)
-        self._call(f"write the topics of {full_name}", full_name, lambda: repo.replace_topics(list(names)),
+        self._call(f"write the topics of {full_name}", full_name, lambda: self._put_topics(repo, list(names)),
                    write=True)
 
     # -- plumbing -------------------------------------------------------------------------
@@ -158,6 +158,13 @@ class GitHub:
             self._repos[full_name] = self._call(f"read {full_name}", full_name,
                                                 lambda: self._github.get_repo(full_name))
         return self._repos[full_name]
+
+    @staticmethod
+    def _put_topics(repo, names: list[str]) -> None:
+        """PUT the whole set; only an answer that lists it is a write (a proxy's page is not)."""
+        _, data = repo.requester.requestJsonAndCheck("PUT", f"{repo.url}/topics", input={"names": names})
+        if not isinstance(data, dict) or sorted(data.get("names") or ()) != sorted(name.lower() for name in names):
+            raise ValueError("the answer to the write does not list the topics sent")
 
     @staticmethod
     def _raw_readme(repo) -> bytes:

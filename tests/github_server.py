@@ -312,6 +312,10 @@ def _handler_for(server: GitHubServer):
         def log_message(self, *args):
             pass
 
+        def setup(self):
+            super().setup()  # headers and body go out in two writes: without this, Nagle's
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # algorithm adds 40 ms
+
         def _serve(self):
             url = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
