@@ -109,7 +109,8 @@ class GitHub:
         """The preferred README, or None when the repository has none."""
         repo = self._repo(full_name)
         try:
-            content = self._call(f"read the README of {full_name}", full_name, repo.get_readme)
+            content = self._call(f"read the README of {full_name}", full_name,
+                                 lambda: _checked(repo.get_readme(), "path", "encoding"))
         except GitHubError as exc:
             if exc.status == 404:
                 return None
@@ -156,7 +157,8 @@ class GitHub:
     def _repo(self, full_name: str):
         if full_name not in self._repos:
             self._repos[full_name] = self._call(f"read {full_name}", full_name,
-                                                lambda: self._github.get_repo(full_name))
+                                                lambda: _checked(self._github.get_repo(full_name),
+                                                                 "full_name", "default_branch"))
         return self._repos[full_name]
 
     @staticmethod
@@ -257,6 +259,13 @@ class GitHub:
         if reset is not None:
             return max(0.0, reset - self.clock.now()) + 1
         return 60.0  # GitHub's advice when it gives no time: wait at least a minute
+
+
+def _checked(answer, *keys):
+    """The PyGithub object, if GitHub's answer had these fields (a proxy's page has none)."""
+    if not all(key in answer.raw_data for key in keys):
+        raise ValueError(f"the answer has no {', '.join(keys)}")
+    return answer
 
 
 def _message(exc) -> str:
