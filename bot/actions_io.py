@@ -37,9 +37,13 @@ class Reporter:
         """Register a secret: redacted everywhere; in Actions, announced once with ::add-mask::."""
         if not secret:
             return
+        # A secret of several lines is masked line by line: the runner reads a command per line,
+        # so the lines after the first of "::add-mask::a\nb" would be printed as they are.
+        parts = [secret, *(line for line in secret.splitlines() if line.strip() and line != secret)]
         if self.actions:
-            print(f"::add-mask::{secret}", file=self.stdout, flush=True)
-        self._secrets.append(secret)
+            for part in parts[1:] or parts:
+                print(f"::add-mask::{part}", file=self.stdout, flush=True)
+        self._secrets += sorted(parts, key=len, reverse=True)
 
     def redact(self, text: str) -> str:
         for secret in self._secrets:
@@ -92,7 +96,8 @@ def _failures(entries) -> list[str]:
               for level, message in entry.get("problems", ()) if level == "error"]
     if not failed:
         return []
-    lines = [f"**{len(failed)} of {len(entries)} repositories failed** (run again to retry them; the CLI's `--resume` skips those done):", ""]
+    lines = [f"**{len(failed)} of {len(entries)} repositories failed** "
+             "(run again to retry them; the CLI's `--resume` skips those done):", ""]
     lines += [f"- {_cell(name)}: {_cell(message)}" for name, message in failed]
     return lines + [""]
 

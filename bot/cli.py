@@ -244,7 +244,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a full disk shows here, not as a traceback at exit
+        return code
     except TaggerError as exc:
         print(f"readme-tagger: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -253,3 +255,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # e.g. no space left for the output: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"readme-tagger: error: {where}cannot read or write ({exc.strerror or exc}) (fix: check the disk and "
+              "the paths, then run again; batch and repo go on where they stopped with --resume)", file=sys.stderr)
+        return 2

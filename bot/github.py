@@ -11,6 +11,7 @@ All waits go through the injected clock; PyGithub's own retries and throttling a
 import base64
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import requests
 from github import Auth, Github, GithubException
@@ -66,10 +67,20 @@ def api_url(environ=None) -> str:
     """GITHUB_API_URL (GitHub Enterprise Server: https://HOST/api/v3), else api.github.com."""
     environ = os.environ if environ is None else environ
     url = (environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
-    if not url.startswith(("https://", "http://")):
+    if not url.startswith(("https://", "http://")) or not _well_formed(url):
         raise ConfigError(f"GITHUB_API_URL {url!r} is not an http(s) URL",
                           "set it to the API root, e.g. https://api.github.com or https://HOST/api/v3")
     return url
+
+
+def _well_formed(url: str) -> bool:
+    """A host, a numeric port if any, no white space: what the HTTP client needs to start."""
+    try:
+        parts = urlsplit(url)
+        return bool(parts.hostname) and (parts.port is None or parts.port > 0) and not any(
+            char.isspace() for char in url)
+    except ValueError:  # e.g. "http://[bad" or a port that is not a number
+        return False
 
 
 def find_token(explicit: str | None, environ=None) -> str | None:

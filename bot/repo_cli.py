@@ -204,15 +204,26 @@ class _Sink:
 
     def write(self, line: str) -> None:
         self.lines.append(line)
-        if self.handle:
-            self.handle.write(line + "\n")
-            self.handle.flush()
-        elif not self.to_step_output:
-            print(line, file=self.stdout, flush=True)
+        try:
+            if self.handle:
+                self.handle.write(line + "\n")
+                self.handle.flush()
+            elif not self.to_step_output:
+                print(line, file=self.stdout, flush=True)
+        except OSError as exc:  # e.g. no space left on the device
+            raise self._cannot_write(exc) from None
+
+    def _cannot_write(self, exc: OSError) -> ConfigError:
+        return ConfigError(f"{self.output or 'stdout'}: cannot write the output ({exc.strerror or exc})",
+                           "free some space or pass another --output, then run again with --resume")
 
     def __exit__(self, *exc):
         if self.handle:
-            self.handle.close()
+            try:
+                self.handle.close()
+            except OSError as error:
+                if exc[0] is None:
+                    raise self._cannot_write(error) from None
         if self.to_step_output:
             write_outputs(self.step_output, {"json": "\n".join(self.lines)})
         return False
@@ -307,7 +318,8 @@ def _pause_between_writes(state: Run) -> None:
 
 def _finish(state: Run, environ) -> None:
     if environ.get("GITHUB_OUTPUT") and state.reporter.actions:
-        write_outputs(environ["GITHUB_OUTPUT"], {"tags": json.dumps(state.tags, ensure_ascii=False),
-                                                 "added-topics": ",".join(state.added)})
+        redact = state.reporter.redact
+        write_outputs(environ["GITHUB_OUTPUT"], {"tags": redact(json.dumps(state.tags, ensure_ascii=False)),
+                                                 "added-topics": redact(",".join(state.added))})
     if environ.get("GITHUB_STEP_SUMMARY"):
         append_summary(environ["GITHUB_STEP_SUMMARY"], state.reporter.redact(summary_markdown(state.summary)))
