@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from secret_scan import find_leaks
 from github_server import DOCS, Fault, cut, html_page, rate_limited, reset, slow, timeout
 
 TOKEN = "ghp_faultRunToken0123456789abcdefABCD"
@@ -110,17 +111,22 @@ def inject(server, rng: random.Random, names: list[str], rate: float, kinds, now
         report.faults_injected += len(faults)
 
 
-def run_once(server, clock, workdir: Path, names: list[str], resume: bool, token: str = TOKEN) -> RunOutput:
+def run_once(server, clock, workdir: Path, names: list[str], resume: bool, token: str = TOKEN,
+             actions: bool = True, extra=(), output: str | None = None) -> RunOutput:
+    """One `repo --write topics` run in process; every output it made (with Actions' files
+    set even outside Actions, so that they are scanned too)."""
     from bot import repo_cli
     from bot.cli import build_parser
 
     workdir.mkdir(parents=True, exist_ok=True)
     for name in ("summary.md", "output.txt"):
         (workdir / name).write_text("")
-    environ = {"GITHUB_API_URL": server.url, "GITHUB_TOKEN": token, "GITHUB_ACTIONS": "true",
+    environ = {"GITHUB_API_URL": server.url, "GITHUB_TOKEN": token,
                "GITHUB_STEP_SUMMARY": str(workdir / "summary.md"), "GITHUB_OUTPUT": str(workdir / "output.txt")}
+    if actions:
+        environ["GITHUB_ACTIONS"] = "true"
     argv = ["repo", *names, "--write", "topics", "--tag-format", "name", "--timeout", "1",
-            "--output", str(workdir / "tags.jsonl")] + (["--resume"] if resume else [])
+            "--output", output or str(workdir / "tags.jsonl"), *extra] + (["--resume"] if resume else [])
     stdout, stderr = io.StringIO(), io.StringIO()
     code = repo_cli.run(build_parser().parse_args(argv), clock=clock, environ=environ, stdout=stdout, stderr=stderr)
     jsonl = workdir / "tags.jsonl"
@@ -167,13 +173,13 @@ def check_failures_named(output: RunOutput, new_lines: list[dict], report: Repor
         report.unnamed.append(f"exit code {output.code} without a named failure")
 
 
+def outputs_of(output: RunOutput) -> dict[str, str]:
+    return {"stdout": output.stdout, "stderr": output.stderr, "summary": output.summary,
+            "GITHUB_OUTPUT": output.step_output, "--output": output.jsonl}
+
+
 def check_leaks(output: RunOutput, token: str, report: Report, where: str) -> None:
-    streams = {"stdout": output.stdout, "stderr": output.stderr, "summary": output.summary,
-               "GITHUB_OUTPUT": output.step_output, "--output": output.jsonl}
-    for stream, text in streams.items():
-        for number, line in enumerate(text.splitlines(), start=1):
-            if token in line and line != f"::add-mask::{token}":
-                report.leaks.append(f"{where} {stream}:{number}: {line[:120]}")
+    report.leaks += [f"{where} {leak}" for leak in find_leaks(outputs_of(output), token)]
 
 
 def _lines(text: str) -> list[dict]:
