@@ -11,7 +11,9 @@ wrote; with resume, ids that already have a line are skipped (a torn last line i
 """
 
 import json
+import math
 import os
+import stat
 import sys
 import threading
 import time
@@ -71,6 +73,8 @@ def _read_readme(item: dict, base_dir: str) -> bytes | str:
         raise InputError('needs "readme" (text) or "readme_path" (a file)')
     full = path if os.path.isabs(path) else os.path.join(base_dir, path)
     try:
+        if not stat.S_ISREG(os.stat(full).st_mode):  # a FIFO or a terminal would block for ever
+            raise InputError(f"readme_path {path!r} is not a regular file")
         with open(full, "rb") as handle:
             return handle.read(MAX_README_BYTES)
     except OSError as exc:
@@ -83,10 +87,14 @@ def tag_line(number: int, raw: str) -> Outcome:
             item = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise InputError(f"not valid JSON ({exc.msg}, column {exc.colno})") from None
+        except RecursionError:  # e.g. 100,000 opening brackets: json recurses per level
+            raise InputError("not valid JSON here (it nests too deeply)", 'use {"id", "readme"}') from None
         if not isinstance(item, dict):
             raise InputError("expected a JSON object")
-        if "id" not in item or item["id"] is None or isinstance(item["id"], (dict, list)):
+        if "id" not in item or item["id"] is None or isinstance(item["id"], (dict, list, bool)):
             raise InputError('missing "id" (a string or a number)')
+        if isinstance(item["id"], float) and not math.isfinite(item["id"]):
+            raise InputError(f'"id" is {item["id"]}, which JSON cannot write', "use a string or a finite number")
         if _settings.shard and shard_of(str(item["id"]), _settings.shard[1]) != _settings.shard[0]:
             return Outcome(number, skipped=True)
         if str(item["id"]) in _settings.done:
@@ -128,7 +136,7 @@ def done_ids(path: str) -> frozenset:
         for raw in data[:end].splitlines():
             try:
                 item = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
             if isinstance(item, dict) and "id" in item and "error" not in item:
                 ids.add(str(item["id"]))

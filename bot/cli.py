@@ -213,6 +213,8 @@ def _read_jsonl(path: str) -> dict:
                     item = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise ConfigError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+                except RecursionError:
+                    raise ConfigError(f"{path}:{number}: not valid JSON here (it nests too deeply)") from None
                 if not isinstance(item, dict) or "id" not in item:
                     raise ConfigError(f"{path}:{number}: expected an object with an \"id\"")
                 records[str(item["id"])] = item

@@ -18,6 +18,7 @@ Every file has the same shape (rules/schema.json describes it for editors):
 Errors name the file and the line of the offending value.
 """
 
+import math
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -28,6 +29,7 @@ from bot.errors import ConfigError
 
 MAX_RULES_BYTES = 2_000_000
 MAX_NODES = 200_000
+MAX_DEPTH = 50
 PHRASE_FIELDS = ("aliases", "hints", "kinds", "exclude", "also", "code")
 ENTRY_FIELDS = {"name", "id", "threshold", *PHRASE_FIELDS}
 CODE_SIGNALS = ("imports", "commands")
@@ -57,30 +59,57 @@ class RulesFile:
     threshold: float | None = None
 
 
-def _plain(node: yaml.Node, source: str, budget: list):
-    """YAML node -> (python value, line). Counts nodes so alias bombs stop early."""
+def _plain(node: yaml.Node, source: str, budget: list, depth: int = 0):
+    """YAML node -> (python value, line). Counts nodes so alias bombs stop early, and levels so
+    that an alias to itself (&a [*a]) stops too."""
     budget[0] -= 1
+    line = node.start_mark.line + 1
     if budget[0] < 0:
         raise ConfigError(f"{source}: the document is too large or nests aliases too deeply",
                           "keep rules files under 200,000 values")
-    line = node.start_mark.line + 1
+    if depth > MAX_DEPTH:
+        raise ConfigError(f"{source}:{line}: values nest more than {MAX_DEPTH} levels deep (an alias to itself?)",
+                          "keep it flat: tags, then each tag, its fields and their phrases")
     if isinstance(node, yaml.MappingNode):
         out = {}
         for key_node, value_node in node.value:
-            key, _ = _plain(key_node, source, budget)
+            key, _ = _plain(key_node, source, budget, depth + 1)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise ConfigError(f"{source}:{key_node.start_mark.line + 1}: a mapping key must be a plain value")
-            out[key] = _plain(value_node, source, budget)
+            out[key] = _plain(value_node, source, budget, depth + 1)
         return out, line
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, source, budget) for item in node.value], line
+        return [_plain(item, source, budget, depth + 1) for item in node.value], line
     constructor = budget[1]
-    value = constructor.construct_object(node)
+    try:
+        value = constructor.construct_object(node)
+    except yaml.YAMLError as exc:  # e.g. a merge key (<<) or an unknown !!tag
+        problem = " ".join((getattr(exc, "problem", None) or str(exc)).split())
+        raise ConfigError(f"{source}:{line}: cannot read this value ({problem})",
+                          "write plain strings, numbers and lists") from None
     constructor.constructed_objects.clear()
     return value, line
 
 
+def _check_depth(text: str, source: str) -> None:
+    """Refuse deep nesting before composing: libyaml's composer recurses in C and crashes the
+    interpreter (a segmentation fault) on some 100,000 levels. Its event parser does not."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise ConfigError(f"{source}:{event.start_mark.line + 1}: values nest more than {MAX_DEPTH} "
+                                      "levels deep", "keep it flat: tags, then each tag, its fields and their phrases")
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # composing stops at the same place and reports it with its line
+
+
 def _compose(text: str, source: str) -> yaml.Node | None:
+    _check_depth(text, source)
     try:
         return yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -107,7 +136,7 @@ def _strings(value, line, source, field, entry_name) -> tuple[str, ...]:
 
 def _number(value, source, what) -> float:
     raw, line = value
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw < 0:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not 0 <= raw < math.inf:
         raise ConfigError(f"{source}:{line}: {what} must be a number >= 0, not {raw!r}")
     return float(raw)
 

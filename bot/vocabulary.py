@@ -15,6 +15,7 @@ from bot.text import normalize_name
 
 MAX_TAGS = 100_000
 DEFAULT_VOCABULARY = "vocabulary.yaml"
+_EXPECTED = 'write a list of {"id": 1, "name": "cli"} objects'
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ def _json_entries(text: str, source: str):
             json.loads(text)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise ConfigError(f"{source}:1: the JSON nests too deeply", _EXPECTED) from None
         raise ConfigError(f"{source}:1: expected a JSON list of {{\"id\", \"name\"}} objects")
     index += 1
     while True:
@@ -70,6 +73,8 @@ def _json_entries(text: str, source: str):
             entry, index = decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise ConfigError(f"{source}:{line}: entry nests too deeply", _EXPECTED) from None
         yield entry, line
 
 
