@@ -59,34 +59,25 @@ class RulesFile:
     threshold: float | None = None
 
 
-def _plain(node: yaml.Node, source: str, budget: list, depth: int = 0):
-    """YAML node -> (python value, line). Counts nodes so alias bombs stop early, and levels so
-    that an alias to itself (&a [*a]) stops too."""
+def _plain(node: yaml.Node, source: str, budget: list):
+    """YAML node -> (python value, line). Counts nodes so alias bombs stop early."""
     budget[0] -= 1
-    line = node.start_mark.line + 1
     if budget[0] < 0:
         raise ConfigError(f"{source}: the document is too large or nests aliases too deeply",
                           "keep rules files under 200,000 values")
-    if depth > MAX_DEPTH:
-        raise ConfigError(f"{source}:{line}: values nest more than {MAX_DEPTH} levels deep (an alias to itself?)",
-                          "keep it flat: tags, then each tag, its fields and their phrases")
+    line = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out = {}
         for key_node, value_node in node.value:
-            key, _ = _plain(key_node, source, budget, depth + 1)
+            key, _ = _plain(key_node, source, budget)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise ConfigError(f"{source}:{key_node.start_mark.line + 1}: a mapping key must be a plain value")
-            out[key] = _plain(value_node, source, budget, depth + 1)
+            out[key] = _plain(value_node, source, budget)
         return out, line
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, source, budget, depth + 1) for item in node.value], line
+        return [_plain(item, source, budget) for item in node.value], line
     constructor = budget[1]
-    try:
-        value = constructor.construct_object(node)
-    except yaml.YAMLError as exc:  # e.g. a merge key (<<) or an unknown !!tag
-        problem = " ".join((getattr(exc, "problem", None) or str(exc)).split())
-        raise ConfigError(f"{source}:{line}: cannot read this value ({problem})",
-                          "write plain strings, numbers and lists") from None
+    value = constructor.construct_object(node)
     constructor.constructed_objects.clear()
     return value, line
 
@@ -176,7 +167,17 @@ def parse_rules(text: str, source: str) -> RulesFile:
     node = _compose(text, source)
     if node is None:
         raise ConfigError(f"{source}: the file is empty", "add a 'tags:' list")
-    data, line = _plain(node, source, [MAX_NODES, yaml.constructor.SafeConstructor()])
+    try:
+        data, line = _plain(node, source, [MAX_NODES, yaml.constructor.SafeConstructor()])
+    except RecursionError:  # an alias inside itself: &a [*a]
+        raise ConfigError(f"{source}: a value contains itself through an alias",
+                          "write each list out instead of referring to it inside itself") from None
+    except yaml.YAMLError as exc:  # e.g. a merge key '<<', which this reader does not expand
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise ConfigError(f"{source}{where}: unsupported YAML ({problem})",
+                          "write plain strings, numbers and lists") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{source}:{line}: expected a mapping with 'version' and 'tags'")
     unknown = set(data) - TOP_FIELDS

@@ -15,7 +15,6 @@ from bot.text import normalize_name
 
 MAX_TAGS = 100_000
 DEFAULT_VOCABULARY = "vocabulary.yaml"
-_EXPECTED = 'write a list of {"id": 1, "name": "cli"} objects'
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,6 @@ def _json_entries(text: str, source: str):
             json.loads(text)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-        except RecursionError:
-            raise ConfigError(f"{source}:1: the JSON nests too deeply", _EXPECTED) from None
         raise ConfigError(f"{source}:1: expected a JSON list of {{\"id\", \"name\"}} objects")
     index += 1
     while True:
@@ -73,8 +70,6 @@ def _json_entries(text: str, source: str):
             entry, index = decoder.raw_decode(text, index)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-        except RecursionError:
-            raise ConfigError(f"{source}:{line}: entry nests too deeply", _EXPECTED) from None
         yield entry, line
 
 
@@ -112,9 +107,15 @@ def _tag_from_rule(entry: RuleEntry, source: str) -> Tag:
     )
 
 
+def _shown(name: str) -> str:
+    """A name as written, and its code points when it is not plain ASCII (look-alikes: 'K' and 'K')."""
+    return repr(name) if name.isascii() else f"{name!r} ({ascii(name)})"
+
+
 def _check_unique(tags: list[tuple[Tag, int]], source: str) -> None:
     seen_ids: dict = {}
     seen_names: dict = {}
+    seen_keys: dict = {}
     for tag, line in tags:
         id_key = str(tag.id).strip()
         if id_key in seen_ids:
@@ -123,16 +124,26 @@ def _check_unique(tags: list[tuple[Tag, int]], source: str) -> None:
         seen_ids[id_key] = line
         name_key = tag.name.lower()
         if name_key in seen_names:
-            raise ConfigError(f"{source}:{line}: duplicate name {tag.name!r} (also on line {seen_names[name_key]})",
-                              "list each tag name once")
+            raise ConfigError(f"{source}:{line}: duplicate name {_shown(tag.name)} (also on line "
+                              f"{seen_names[name_key]})", "list each tag name once")
         seen_names[name_key] = line
+        if tag.key in seen_keys:  # 'Game Engine' and 'game_engine' match the same words: one tag
+            other, other_line = seen_keys[tag.key]
+            raise ConfigError(f"{source}:{line}: name {_shown(tag.name)} reads as {tag.key!r}, like {_shown(other)} "
+                              f"on line {other_line}", "list each tag once: names that differ only in case, "
+                              "spaces, hyphens, underscores or accents are the same tag")
+        seen_keys[tag.key] = (tag.name, line)
     if len(tags) > MAX_TAGS:
         raise ConfigError(f"{source}: {len(tags):,} tags is more than the {MAX_TAGS:,} supported")
 
 
 def vocabulary_from_json(text: str, source: str) -> Vocabulary:
-    tags = [(_tag_from_json(entry, line, number, source), line)
-            for number, (entry, line) in enumerate(_json_entries(text, source), start=1)]
+    try:
+        tags = [(_tag_from_json(entry, line, number, source), line)
+                for number, (entry, line) in enumerate(_json_entries(text, source), start=1)]
+    except RecursionError:  # e.g. 100,000 opening brackets: json recurses per level
+        raise ConfigError(f"{source}: the JSON nests too deeply",
+                          'write a list of {"id": 1, "name": "cli"} objects') from None
     if not tags:
         raise ConfigError(f"{source}: the vocabulary is empty", "list at least one {\"id\", \"name\"} entry")
     _check_unique(tags, source)
