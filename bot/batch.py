@@ -89,6 +89,8 @@ def tag_line(number: int, raw: str) -> Outcome:
             raise InputError(f"not valid JSON ({exc.msg}, column {exc.colno})") from None
         except RecursionError:  # e.g. 100,000 opening brackets: json recurses per level
             raise InputError("not valid JSON here (it nests too deeply)", 'use {"id", "readme"}') from None
+        except ValueError:  # a number of more than 4,300 digits, which Python refuses to read
+            raise InputError("not valid JSON here (a number is too long)", 'use {"id", "readme"}') from None
         if not isinstance(item, dict):
             raise InputError("expected a JSON object")
         if "id" not in item or item["id"] is None or isinstance(item["id"], (dict, list, bool)):

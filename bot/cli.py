@@ -213,8 +213,9 @@ def _read_jsonl(path: str) -> dict:
                     item = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise ConfigError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-                except RecursionError:
-                    raise ConfigError(f"{path}:{number}: not valid JSON here (it nests too deeply)") from None
+                except (RecursionError, ValueError):  # deep nesting, or a number of over 4,300 digits
+                    raise ConfigError(f"{path}:{number}: not valid JSON here (it nests too deeply, or a "
+                                      "number is too long)") from None
                 if not isinstance(item, dict) or "id" not in item:
                     raise ConfigError(f"{path}:{number}: expected an object with an \"id\"")
                 records[str(item["id"])] = item

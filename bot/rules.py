@@ -172,7 +172,7 @@ def parse_rules(text: str, source: str) -> RulesFile:
     except RecursionError:  # an alias inside itself: &a [*a]
         raise ConfigError(f"{source}: a value contains itself through an alias",
                           "write each list out instead of referring to it inside itself") from None
-    except yaml.YAMLError as exc:  # e.g. a merge key '<<', which this reader does not expand
+    except (yaml.YAMLError, ValueError) as exc:  # a merge key '<<', or a number of over 4,300 digits
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
         problem = " ".join(str(getattr(exc, "problem", None) or exc).split())

@@ -141,8 +141,8 @@ def vocabulary_from_json(text: str, source: str) -> Vocabulary:
     try:
         tags = [(_tag_from_json(entry, line, number, source), line)
                 for number, (entry, line) in enumerate(_json_entries(text, source), start=1)]
-    except RecursionError:  # e.g. 100,000 opening brackets: json recurses per level
-        raise ConfigError(f"{source}: the JSON nests too deeply",
+    except (RecursionError, ValueError):  # 100,000 opening brackets, or a number of over 4,300 digits
+        raise ConfigError(f"{source}: the JSON nests too deeply or holds a number too long to read",
                           'write a list of {"id": 1, "name": "cli"} objects') from None
     if not tags:
         raise ConfigError(f"{source}: the vocabulary is empty", "list at least one {\"id\", \"name\"} entry")
