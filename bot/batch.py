@@ -79,6 +79,8 @@ def _read_readme(item: dict, base_dir: str) -> bytes | str:
             return handle.read(MAX_README_BYTES)
     except OSError as exc:
         raise InputError(f"cannot read readme_path {path!r} ({exc.strerror})") from None
+    except ValueError:  # a NUL byte in the path
+        raise InputError(f"readme_path {path!r} is not a file name (it holds a NUL byte)") from None
 
 
 def tag_line(number: int, raw: str) -> Outcome:

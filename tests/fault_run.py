@@ -187,14 +187,19 @@ def _lines(text: str) -> list[dict]:
 
 
 def scenario(server, clock, workdir: Path, seed: int, count: int = 100, rate: float = 0.35,
-             kinds=QUICK_KINDS) -> Report:
-    """Run, resume with whatever faults are left, then resume on a healthy server; check everything."""
+             kinds=QUICK_KINDS, revoke: bool = False) -> Report:
+    """Run, resume with whatever faults are left, then resume on a healthy server; check everything.
+    With revoke, the token is also refused once, mid-run (401): that run stops with exit 2."""
     rng = random.Random(seed)
     report = Report(seed, count)
     initial = populate(server, rng, count)
     expected = expected_topics(server, initial)
     names = repository_names(count)
     inject(server, rng, names, rate, list(kinds), clock.now(), report)
+    if revoke:
+        server.fault("GET", f"/repos/{rng.choice(names[count // 4:])}", *KINDS["401"][1](rng, clock.now()))
+        report.kinds["401"] += 1
+        report.faults_injected += 1
     seen = 0
     for round_number in range(MAX_ROUNDS):
         if round_number == MAX_ROUNDS - 1:

@@ -113,6 +113,7 @@ def test_a_fifo_as_readme_path_is_refused_not_waited_for(worker):
 @pytest.mark.parametrize("raw, error", [
     ('{"id": NaN, "readme": "x"}', '"id" is nan, which JSON cannot write (fix: use a string or a finite number)'),
     ('{"id": true, "readme": "x"}', 'missing "id" (a string or a number)'),
+    ('{"id": 1, "readme_path": "a\\u0000b"}', "readme_path 'a\\x00b' is not a file name (it holds a NUL byte)"),
     ('{"id": 1, "readme": ' + "[" * 100_000 + "]" * 100_000 + "}",
      'not valid JSON here (it nests too deeply) (fix: use {"id", "readme"})'),
 ])
