@@ -144,16 +144,21 @@ class GitHub:
         """Read the topics, plan = plan_for(current), and PUT plan.after when plan.changed.
 
         PUT replaces the whole set, so every attempt (retries included) starts from a fresh
-        read: a topic someone added meanwhile is kept. Returns the plan that was applied.
+        read: a topic someone added meanwhile is kept. Returns the plan that was applied (when
+        a write went through but its answer was lost, the retry finds its set: that plan).
         """
         repo = self._repo(full_name)
+        sent = []
 
         def attempt():
             plan = plan_for(list(repo.get_topics()))
             if plan.changed:
                 if before_write is not None:
                     before_write()
+                sent.append(plan)
                 self._put_topics(repo, list(plan.after))
+            elif sent and sorted(plan.before) == sorted(sent[-1].after):
+                return sent[-1]
             return plan
 
         return self._call(f"write the topics of {full_name}", full_name, attempt, write=True)

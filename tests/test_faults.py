@@ -57,6 +57,16 @@ def test_a_write_whose_answer_is_lost_is_not_sent_twice(server, clock, tmp_path)
     assert len(server.writes()) == 1  # the retry read the topics again and saw nothing to change
 
 
+@pytest.mark.parametrize("fault", [reset(applied=True), cut(applied=True)], ids=["reset", "cut"])
+def test_a_write_whose_answer_is_lost_is_still_reported_as_written(server, clock, tmp_path, fault):
+    server.fault("PUT", "/topics", fault)
+    output = run(server, clock, tmp_path)
+    assert output.code == 0 and server.topics(REPO) == AFTER
+    assert "added-topics<<" in output.step_output and "\ncli,nosql\n" in output.step_output
+    assert "Topics: topics +cli +nosql" in output.summary
+    assert f"{REPO}: topics +cli +nosql" in output.stdout
+
+
 def test_a_proxy_page_answering_a_write_is_not_taken_for_the_write(server, clock, tmp_path):
     server.fault("PUT", "/topics", *[html_page(200)] * 4)
     output = run(server, clock, tmp_path)
