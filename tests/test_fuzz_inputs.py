@@ -9,7 +9,7 @@ import json
 import re
 import signal
 import string
-from contextlib import contextmanager, redirect_stderr
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 
 import pytest
 import yaml
@@ -339,3 +339,33 @@ def test_hostile_megabyte_readmes_are_read(tagger, name):
         result = tagger.tag(data)
     assert len(result.tags) <= 3
     assert all(tag in tagger.vocabulary.tags for tag in result.tags)
+
+
+# -- what the user sees: one line on stderr, exit 2 ---------------------------------------------
+
+CLI_VOCABULARIES = {
+    "deep.json": "[" * 100_000 + "]" * 100_000,
+    "huge-number.json": '[{"id": ' + "9" * 5000 + ', "name": "x"}]',
+    "look-alike.json": json.dumps([{"id": 1, "name": "k8s"}, {"id": 2, "name": "\u212a8s"}]),
+    "same-tag.json": json.dumps([{"id": 1, "name": "game-engine"}, {"id": 2, "name": "Game Engine"}]),
+    "bomb.yaml": HOSTILE_YAML["billion-laughs"],
+    "self-alias.yaml": HOSTILE_YAML["self-alias"],
+    "deep.yaml": HOSTILE_YAML["deep-flow"],
+    "merge.yaml": HOSTILE_YAML["merge"],
+    "python.yaml": HOSTILE_YAML["python-object"],
+    "nan.yaml": HOSTILE_YAML["nan-threshold"],
+    "huge.yaml": HOSTILE_YAML["huge"],
+}
+
+
+@pytest.mark.parametrize("name", CLI_VOCABULARIES)
+def test_a_broken_vocabulary_is_one_line_and_exit_2(tmp_path, name):
+    path, readme = tmp_path / name, tmp_path / "README.md"
+    path.write_text(CLI_VOCABULARIES[name], encoding="utf-8")
+    readme.write_text("# x\n\nA command-line tool.\n")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with hang_guard(), redirect_stderr(stderr), redirect_stdout(stdout):
+        code = main(["tag", str(readme), "--vocabulary", str(path)])
+    lines = stderr.getvalue().splitlines()
+    assert code == 2 and stdout.getvalue() == ""
+    assert len(lines) == 1 and lines[0].startswith(f"readme-tagger: error: {path}"), lines
