@@ -147,6 +147,15 @@ def test_resume_after_a_killed_run_cuts_the_torn_line(server, clock, tmp_path):
     assert server.topics(REPO) == BEFORE  # it was done already: not touched again
 
 
+def test_resume_reads_past_garbage_in_the_earlier_output(server, clock, tmp_path):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / "tags.jsonl").write_text("[" * 100_000 + "\nnot json\n" + '{"id": "' + REPO + '", "tags": []}\n')
+    output = run(server, clock, tmp_path, REPO, "octo/r001", resume=True)
+    assert output.code == 1  # octo/r001 does not exist: named, the run goes on
+    assert "resuming: 1 repositories already done, 1 left" in output.stdout
+    assert server.topics(REPO) == BEFORE
+
+
 def test_resume_needs_an_output_file(server, clock, capsys):
     from bot import repo_cli
     from bot.cli import build_parser

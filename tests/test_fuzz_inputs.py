@@ -78,12 +78,13 @@ PATHS = st.one_of(st.sampled_from(["readme.md", "missing.md", ".", "/", "fifo", 
 LINE_OBJECTS = st.fixed_dictionaries({}, optional={"id": JSON_VALUES, "readme": JSON_VALUES,
                                                    "readme_path": st.one_of(PATHS, JSON_VALUES),
                                                    "description": JSON_VALUES, "extra": JSON_VALUES})
-HOSTILE_LINES = st.sampled_from([
+HOSTILE_LINE_TEXTS = [
     "[" * 100_000 + "]" * 100_000, '{"id": 1, "readme": ' + "[" * 50_000 + "]" * 50_000 + "}",
     '{"id": NaN, "readme": "a cli"}', '{"id": -Infinity, "readme": "a cli"}', '{"id": "\\ud800", "readme": "cli"}',
     '{"id": 1, "readme": "\\u0000\\udfff"}', '{"id": 1, "id": 2, "readme": "x"}', "\ufeff{\"id\": 1, \"readme\": \"x\"}",
     '{"id": 1e400, "readme": "x"}', '{"id": 1, "readme": "x"} trailing', "null", '"just a string"', "{", "}",
-])
+]
+HOSTILE_LINES = st.sampled_from(HOSTILE_LINE_TEXTS)
 
 
 def check_outcome(outcome) -> None:
@@ -369,3 +370,28 @@ def test_a_broken_vocabulary_is_one_line_and_exit_2(tmp_path, name):
     lines = stderr.getvalue().splitlines()
     assert code == 2 and stdout.getvalue() == ""
     assert len(lines) == 1 and lines[0].startswith(f"readme-tagger: error: {path}"), lines
+
+
+def test_hostile_lines_do_not_stop_a_parallel_batch(tmp_path):
+    lines = [json.dumps({"id": "good-1", "readme": "# a\n\nA command-line tool.\n"}), *HOSTILE_LINE_TEXTS[:6],
+             json.dumps({"id": "good-2", "readme": "# b\n\nA key-value database.\n"})]
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stderr = io.StringIO()
+    with hang_guard(), redirect_stderr(stderr):
+        code = main(["batch", str(source), "--output", str(target), "--jobs", "2"])
+    ids = [json.loads(line)["id"] for line in target.read_text().splitlines()]
+    assert code == 1 and ids[0] == "good-1" and ids[-1] == "good-2"
+    assert stderr.getvalue().splitlines()[-1] == f"batch: {len(ids)} tagged, {len(lines) - len(ids)} failed"
+
+
+def test_eval_with_a_hostile_line_is_one_line(tmp_path):
+    labels, predictions = tmp_path / "labels.jsonl", tmp_path / "predictions.jsonl"
+    labels.write_text('{"id": 1, "tags": ["cli"]}\n' + "[" * 100_000 + "\n")
+    predictions.write_text('{"id": 1, "tags": ["cli"]}\n')
+    stderr = io.StringIO()
+    with redirect_stderr(stderr):
+        code = main(["eval", str(labels), str(predictions)])
+    assert code == 2
+    assert stderr.getvalue().splitlines() == [f"readme-tagger: error: {labels}:2: not valid JSON here (it nests too "
+                                              "deeply, or a number is too long)"]
