@@ -40,10 +40,14 @@ class Match(NamedTuple):
 
 
 def specificity(variant: tuple[str, ...]) -> float:
-    """1 for a phrase few READMEs use, down to MIN_SPECIFICITY for words most use ("api")."""
-    common = 1.0
-    for word in variant:
-        common *= background.share(word)
+    """1 for a phrase few READMEs use, down to MIN_SPECIFICITY for words most use ("api").
+    Word pairs the background table knows ("open source") have their own share; other phrases
+    are taken as rare as their words together would be."""
+    common = background.share(" ".join(variant)) if len(variant) == 2 else 0.0
+    if not common:
+        common = 1.0
+        for word in variant:
+            common *= background.share(word)
     return max(MIN_SPECIFICITY, 1.0 - common)
 
 
