@@ -297,7 +297,7 @@ def _split_first_sentence(prose: str) -> tuple[str, str]:
 
 def _is_nav_bar(raw: str, prose: str) -> bool:
     """A line of links ("Website | Docs | Forum") or a badge row: navigation, not prose."""
-    return len(_LINK_START.findall(raw)) >= 2 and prose.count(" ") < 8
+    return prose.count(" ") < 8 and len(_LINK_START.findall(raw)) >= 2
 
 
 class _Reader:
@@ -413,6 +413,12 @@ _NOT_THE_TOOL = frozenset(
     "wget sudo mkdir cp mv rm source python python3 node ruby java javac mvn gradle bash sh zsh conda poetry "
     "uv rustup dotnet tar unzip chmod ln open vim nano code".split())
 MAX_CODE_LINES = 300
+# cheap first checks, so most code lines never reach a regular expression
+_IMPORT_STARTS = ("import", "from ", "#", "const ", "let ", "var ", "require", "use ", "using ", "extern ",
+                  "@import", "library(")
+_PROMPT_CHARS = frozenset("$%>❯P")
+_INSTALLERS = ("go ", "cargo ", "yarn ", "pnpm ", "composer ", "dotnet ", "npm ", "bun ", "poetry ", "uv ",
+               "brew ", "pipx ", "snap ", "scoop ", "choco ", "winget ")
 
 
 def code_signals(lines: list[str]) -> tuple[tuple[str, int], ...]:
@@ -420,17 +426,19 @@ def code_signals(lines: list[str]) -> tuple[tuple[str, int], ...]:
     program other than an installer, a package manager or a shell built-in."""
     imports = commands = 0
     for line in lines:
-        if _IMPORT_LINE.match(line):
+        if line.startswith(_IMPORT_STARTS) and _IMPORT_LINE.match(line):
             imports += 1
             continue
-        bare = _PROMPT_PREFIX.sub("", line)
-        if _INSTALL_AS_LIBRARY.match(bare):
-            imports += 1
-            continue
-        if _INSTALL_AS_PROGRAM.match(bare):
-            commands += 1
-            continue
-        prompt = _PROMPT.match(line)
+        prompted = line[:1] in _PROMPT_CHARS
+        bare = _PROMPT_PREFIX.sub("", line) if prompted else line
+        if bare.startswith(_INSTALLERS):
+            if _INSTALL_AS_LIBRARY.match(bare):
+                imports += 1
+                continue
+            if _INSTALL_AS_PROGRAM.match(bare):
+                commands += 1
+                continue
+        prompt = _PROMPT.match(line) if prompted else None
         if prompt and prompt.group(1).lower() not in _NOT_THE_TOOL and prompt.group(1)[:1].isalpha():
             commands += 1
     return tuple(item for item in (("imports", imports), ("commands", commands)) if item[1])
