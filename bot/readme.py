@@ -14,7 +14,7 @@ LEAD_PARAGRAPHS = 2
 LEAD_MAX_CHARS = 700
 EARLY_BODY_WORDS = 250
 
-SECTION_KINDS = ("title", "description", "first", "lead", "heading", "early", "body")
+SECTION_KINDS = ("title", "description", "first", "lead", "heading", "early", "body", "fence")
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,9 @@ def _blocks(text: str, code: list[str]) -> list[_Block]:
         if match:
             flush()
             fence = match.group(1)[0] * 3
+            info = stripped[len(match.group(1)):].strip("{}. ").split(None, 1)
+            if info and len(code) < MAX_CODE_LINES:
+                code.append(_FENCE_LANGUAGE + info[0].lower())
             i += 1
             continue
         if not stripped:
@@ -391,6 +394,9 @@ def parse(raw: bytes | str, description: str | None = None, max_chars: int = MAX
         sections.append(Section("description", clean_inline(decode(description))))
     code: list[str] = []
     sections += _Reader(_blocks(text, code)).read()
+    languages = code_languages(code)
+    if languages:
+        sections.append(Section("fence", languages))
     return Document(tuple(sections), truncated, code_signals(code))
 
 
@@ -419,6 +425,35 @@ _IMPORT_STARTS = ("import", "from ", "#", "const ", "let ", "var ", "require", "
 _PROMPT_CHARS = frozenset("$%>❯P")
 _INSTALLERS = ("go ", "cargo ", "yarn ", "pnpm ", "composer ", "dotnet ", "npm ", "bun ", "poetry ", "uv ",
                "brew ", "pipx ", "snap ", "scoop ", "choco ", "winget ")
+
+
+# The language of fenced code (```python) tells what the project is used from. Data and shell
+# formats say nothing about that; short names are spelt out so they match tag names.
+_FENCE_LANGUAGE = "\x00fence:"
+_LANGUAGE_NAMES = {
+    "py": "python", "python3": "python", "js": "javascript", "jsx": "javascript", "mjs": "javascript",
+    "ts": "typescript", "tsx": "typescript", "rs": "rust", "golang": "go", "rb": "ruby", "kt": "kotlin",
+    "cs": "csharp", "c#": "csharp", "cpp": "c++", "cc": "c++", "cxx": "c++", "hpp": "c++", "h": "c",
+    "objc": "objective-c", "ex": "elixir", "exs": "elixir", "hs": "haskell", "jl": "julia", "pl": "perl",
+    "fs": "fsharp", "f#": "fsharp", "ml": "ocaml", "clj": "clojure", "kts": "kotlin", "sc": "scala",
+}
+_NOT_A_LANGUAGE = frozenset(
+    "json json5 jsonc yaml yml toml xml ini text txt plain plaintext console shell sh bash zsh fish powershell "
+    "ps1 bat cmd shell-session shellsession diff patch markdown md rst html css scss csv log output sql "
+    "dockerfile docker makefile make cmake nginx apache properties env dotenv mermaid graphql http none "
+    "terminal".split())
+
+
+def code_languages(lines: list[str]) -> str:
+    """The programming languages of the README's fenced code, one word per block."""
+    names = []
+    for line in lines:
+        if line.startswith(_FENCE_LANGUAGE):
+            name = line[len(_FENCE_LANGUAGE):]
+            name = _LANGUAGE_NAMES.get(name, name)
+            if name not in _NOT_A_LANGUAGE and name[:1].isalpha():
+                names.append(name)
+    return " ".join(names)
 
 
 def code_signals(lines: list[str]) -> tuple[tuple[str, int], ...]:
