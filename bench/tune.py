@@ -41,7 +41,7 @@ def apply(setting: dict) -> None:
 def predict(tagger: Tagger, scanned: dict) -> dict:
     out = {}
     for item_id, matches in scanned.items():
-        chosen = chooser.choose(scoring.score(matches), tagger.compiled.thresholds, 3, None, tagger._names)
+        chosen = chooser.choose(scoring.score(matches), tagger.compiled.thresholds, 3, None, tagger.vocabulary.tags)
         out[item_id] = {"tags": [tagger.vocabulary.tags[s.tag].name for s in chosen]}
     return out
 
