@@ -195,14 +195,16 @@ class CompiledVocabulary:
         return hidden
 
     def _collect(self, kind: str, counts: Counter, keys, hidden: Counter, matches: list[Match]) -> None:
+        index, add = self.index, matches.append
         for key in keys:
-            slot = self.index.get(key)
+            slot = index.get(key)
             if slot is None:
                 continue
+            total = counts[key]
             for number, (role, phrase, weight) in slot.items():
-                count = counts[key] - hidden.get((number, key), 0)
+                count = total - hidden[number, key] if hidden else total
                 if count > 0:
-                    matches.append(Match(number, role, phrase, kind, count, weight))
+                    add(Match(number, role, phrase, kind, count, weight))
 
     def _collect_cjk(self, section, matches: list[Match]) -> None:
         for phrase, number, role in self.cjk_phrases:
