@@ -9,6 +9,7 @@ All waits go through the injected clock; PyGithub's own retries and throttling a
 """
 
 import base64
+import json
 import os
 from dataclasses import dataclass
 
@@ -70,6 +71,32 @@ def api_url(environ=None) -> str:
         raise ConfigError(f"GITHUB_API_URL {url!r} is not an http(s) URL",
                           "set it to the API root, e.g. https://api.github.com or https://HOST/api/v3")
     return url
+
+
+def graphql_url(rest_url: str, environ=None) -> str:
+    """GITHUB_GRAPHQL_URL, else derived from the REST root: https://api.github.com ->
+    https://api.github.com/graphql; GitHub Enterprise Server https://HOST/api/v3 -> https://HOST/api/graphql."""
+    environ = os.environ if environ is None else environ
+    explicit = (environ.get("GITHUB_GRAPHQL_URL") or "").rstrip("/")
+    if explicit:
+        if not explicit.startswith(("https://", "http://")):
+            raise ConfigError(f"GITHUB_GRAPHQL_URL {explicit!r} is not an http(s) URL",
+                              "set it to the GraphQL endpoint, e.g. https://api.github.com/graphql or "
+                              "https://HOST/api/graphql")
+        return explicit
+    rest_url = rest_url.rstrip("/")
+    if rest_url.endswith("/v3"):
+        return rest_url[:-len("/v3")] + "/graphql"
+    return rest_url + "/graphql"
+
+
+@dataclass(frozen=True)
+class Response:
+    """One raw answer: status 200 with data, or 304 (not modified: data is None)."""
+
+    status: int
+    headers: dict
+    data: object
 
 
 def find_token(explicit: str | None, environ=None) -> str | None:
@@ -151,6 +178,56 @@ class GitHub:
         repo = self._repo(full_name)
         self._call(f"write the topics of {full_name}", full_name, lambda: repo.replace_topics(list(names)),
                    write=True)
+
+    # -- raw calls for scans (bot.org_scan, bot.graphql) ---------------------------------
+
+    def get_json(self, url: str, action: str, full_name: str = "", parameters: dict | None = None,
+                 etag: str | None = None, last_modified: str | None = None) -> Response:
+        """GET a REST URL (absolute, or a path under the API root), conditionally when an ETag or
+        Last-Modified is given: a 304 comes back as Response(304, headers, None)."""
+        headers = {"Accept": "application/vnd.github+json"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        requester = self._github.requester
+
+        def attempt():
+            status, answer_headers, output = requester.requestJson("GET", url, parameters, dict(headers))
+            data = json.loads(output) if output else None
+            if status >= 400:
+                raise requester.createException(status, answer_headers, data)
+            return Response(status, {key.lower(): value for key, value in answer_headers.items()}, data)
+
+        return self._call(action, full_name, attempt)
+
+    def graphql(self, url: str, query: str, variables: dict, action: str) -> dict:
+        """POST one GraphQL query; returns the whole answer ({"data", "errors"?}). Rate-limit
+        errors (GitHub answers them with 200 and errors of type RATE_LIMITED) are waited out
+        like REST ones; other errors are left to the caller, per alias."""
+        requester = self._github.requester
+
+        def attempt():
+            headers, answer = requester.requestJsonAndCheck("POST", url, input={"query": query,
+                                                                                "variables": variables})
+            errors = (answer or {}).get("errors") or []
+            if any(isinstance(error, dict) and error.get("type") == "RATE_LIMITED" for error in errors):
+                lowered = {key.lower(): value for key, value in (headers or {}).items()}
+                raise _Transient("GraphQL rate limit exceeded", self._rate_limit_wait(lowered))
+            if not isinstance(answer, dict) or not isinstance(answer.get("data"), dict):
+                first = errors[0].get("message", "") if errors and isinstance(errors[0], dict) else ""
+                raise GitHubError(f"cannot {action}: GitHub's GraphQL API answered without data"
+                                  + (f" ({' '.join(str(first).split())[:200]})" if first else ""),
+                                  "run again; if it persists, report it with this message")
+            return answer
+
+        return self._call(action, "", attempt)
+
+    def prime_repository(self, full_name: str) -> None:
+        """Let topic reads and writes for full_name skip the GET of the repository (a scan already
+        knows it exists); no request is made."""
+        if full_name not in self._repos:
+            self._repos[full_name] = self._github.withLazy(True).get_repo(full_name)
 
     # -- plumbing -------------------------------------------------------------------------
 

@@ -65,6 +65,13 @@ def register(commands) -> None:
                         help="with --write topics, also remove this vocabulary's topics that were not chosen")
     parser.add_argument("--timeout", type=_seconds, default=15, metavar="SECONDS",
                         help="give up on one HTTP request after this long (default: 15); it is retried")
+    parser.add_argument("--repos-file", metavar="FILE",
+                        help="also tag the repositories listed in FILE (one OWNER/NAME a line, # comments), "
+                             "read in GraphQL batches like the org command; --cache, --shard and --resume "
+                             "apply (bot/org_scan.py)")
+    from bot.org_scan import add_scan_options
+
+    add_scan_options(parser, listing=False)
 
 
 @dataclass
@@ -85,6 +92,10 @@ class Run:
 
 def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
     """Tag every repository; return the exit code (0 all well, 1 some failed, 2 usage/credentials)."""
+    if getattr(args, "repos_file", None):
+        from bot import org_scan
+
+        return org_scan.run(args, clock, environ, stdout, stderr)
     environ = os.environ if environ is None else environ
     stdout = stdout or sys.stdout
     reporter = Reporter(in_actions(environ), stdout, stderr or sys.stderr)
