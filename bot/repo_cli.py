@@ -66,9 +66,9 @@ def register(commands) -> None:
     parser.add_argument("--timeout", type=_seconds, default=15, metavar="SECONDS",
                         help="give up on one HTTP request after this long (default: 15); it is retried")
     parser.add_argument("--repos-file", metavar="FILE",
-                        help="also tag the repositories listed in FILE (one OWNER/NAME a line, # comments), "
-                             "read in GraphQL batches like the org command; --cache, --shard and --resume "
-                             "apply (bot/org_scan.py)")
+                        help="also tag the repositories listed in FILE (one OWNER/NAME a line, # comments); "
+                             "with it, or with --cache, --shard or --resume, repositories are read like the "
+                             "org command does: GraphQL batches of 100 and conditional requests")
     from bot.org_scan import add_scan_options
 
     add_scan_options(parser, listing=False)
@@ -92,8 +92,8 @@ class Run:
 
 def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
     """Tag every repository; return the exit code (0 all well, 1 some failed, 2 usage/credentials)."""
-    if getattr(args, "repos_file", None):
-        from bot import org_scan
+    if any(getattr(args, name, None) for name in ("repos_file", "cache", "shard", "resume")):
+        from bot import org_scan  # batched reading, conditional requests, shards, resume
 
         return org_scan.run(args, clock, environ, stdout, stderr)
     environ = os.environ if environ is None else environ
