@@ -125,6 +125,9 @@ class GitHub:
                               timeout=int(timeout), retry=None, lazy=False, user_agent=f"readme-tagger/{__version__}",
                               seconds_between_requests=None, seconds_between_writes=None)
         self._repos: dict = {}
+        self._graphql_session = None  # requests.Session for GraphQL, made on first use
+        self._graphql_auth = {"Authorization": f"bearer {token}"} if token else {}
+        self._timeout = int(timeout)
 
     # -- the four calls -------------------------------------------------------------------
 
@@ -205,14 +208,26 @@ class GitHub:
         """POST one GraphQL query; returns the whole answer ({"data", "errors"?}). Rate-limit
         errors (GitHub answers them with 200 and errors of type RATE_LIMITED) are waited out
         like REST ones; other errors are left to the caller, per alias."""
-        requester = self._github.requester
+        if self._graphql_session is None:
+            self._graphql_session = requests.Session()
+            self._graphql_session.headers.update({"User-Agent": f"readme-tagger/{__version__}",
+                                                  "Accept": "application/json", **self._graphql_auth})
 
         def attempt():
-            headers, answer = requester.requestJsonAndCheck("POST", url, input={"query": query,
-                                                                                "variables": variables})
-            errors = (answer or {}).get("errors") or []
+            # Sent with requests itself: PyGithub only lets a GraphQL URL on the REST host through.
+            response = self._graphql_session.post(url, json={"query": query, "variables": variables},
+                                                  timeout=self._timeout)
+            headers = dict(response.headers)
+            try:
+                answer = response.json()
+            except ValueError:
+                answer = None
+            if response.status_code >= 400:
+                raise GithubException(response.status_code, answer if isinstance(answer, dict) else None,
+                                      headers)
+            errors = (answer.get("errors") or []) if isinstance(answer, dict) else []
             if any(isinstance(error, dict) and error.get("type") == "RATE_LIMITED" for error in errors):
-                lowered = {key.lower(): value for key, value in (headers or {}).items()}
+                lowered = {key.lower(): value for key, value in headers.items()}
                 raise _Transient("GraphQL rate limit exceeded", self._rate_limit_wait(lowered))
             if not isinstance(answer, dict) or not isinstance(answer.get("data"), dict):
                 first = errors[0].get("message", "") if errors and isinstance(errors[0], dict) else ""
