@@ -126,7 +126,7 @@ class GitHub:
                               seconds_between_requests=None, seconds_between_writes=None)
         self._repos: dict = {}
         self._graphql_session = None  # requests.Session for GraphQL, made on first use
-        self._graphql_auth = {"Authorization": f"bearer {token}"} if token else {}
+        self._graphql_auth = {"Authorization": f"token {token}"} if token else {}
         self._timeout = int(timeout)
 
     # -- the four calls -------------------------------------------------------------------

@@ -24,6 +24,7 @@ from bot.actions_io import Reporter, in_actions
 from bot.errors import ConfigError, TaggerError
 
 PAGE_SIZE = 100
+LIST_SCAN_FROM = 11  # `repo` with this many names reads them in batches; fewer are read one by one
 LISTING_QUERY = f"type=all&sort=created&direction=asc&per_page={PAGE_SIZE}"
 ORGANIZATION_PATTERN_TEXT = "letters, digits and single hyphens"
 
@@ -57,6 +58,14 @@ def add_scan_options(parser, listing: bool) -> None:
         parser.add_argument("--resume", action="store_true",
                             help="append to --output, skipping repositories that already have a line there "
                                  "without \"error\"")
+
+
+def wanted_for(args) -> bool:
+    """Whether `repo` ARGS should run as a scan: --repos-file, --cache, --shard or --resume, or a
+    list long enough for batches to pay (a few names are cheaper read one by one, uncached)."""
+    if any(getattr(args, name, None) for name in ("repos_file", "cache", "shard", "resume")):
+        return True
+    return len(getattr(args, "repositories", ()) or ()) >= LIST_SCAN_FROM
 
 
 def register(commands) -> None:
@@ -186,7 +195,7 @@ def _setup(args, reporter: Reporter, environ, clock):
         raise ConfigError(f"{organization!r} is not an organisation name",
                           f"pass the organisation's login ({ORGANIZATION_PATTERN_TEXT}), e.g. my-org")
     shard = parse_shard(args.shard) if args.shard else None
-    if args.item_id is not None:
+    if args.item_id is not None and (organization is not None or len(names) != 1):
         raise ConfigError("--id names one repository, but a list or an organisation was given",
                           "drop --id, or tag one repository")
     repo_cli._check_usage(args, names or ["-"], token)
@@ -276,7 +285,10 @@ class Scan:
 
         if self.shard and shard_of(name, self.shard[1]) != self.shard[0]:
             return False
-        return name not in done
+        return self.id_for(name) not in done
+
+    def id_for(self, name: str) -> str:
+        return self.state.args.item_id or name
 
     def targets(self, done: frozenset):
         if self.organization:
@@ -438,17 +450,17 @@ class Scan:
         state.summary.append(entry)
         if target.error is not None or read is None:
             error = target.error or ConfigError("internal: repository not read")
-            return repo_cli._failed(state, entry, {"id": target.name, "tags": []}, error)
+            return repo_cli._failed(state, entry, {"id": self.id_for(target.name), "tags": []}, error)
         summary, path, content = read
         if content is None or not content.strip():
             why = "has no README" if content is None else f"has an empty README ({path})"
             state.reporter.notice(f"{summary.full_name} {why}: no tags chosen, topics left unchanged")
             entry["problems"].append(("notice", f"{why}: no tags, no write"))
-            return {"id": target.name, "tags": []}
+            return {"id": self.id_for(target.name), "tags": []}
         result = state.tagger.tag(content, summary.description, state.args.max_tags)
         if result.truncated:
             state.reporter.warning(f"{summary.full_name}: {path} is long; only its start was read")
-        record = outputs.record(target.name, result, state.args.tag_format)
+        record = outputs.record(self.id_for(target.name), result, state.args.tag_format)
         entry["tags"], entry["evidence"] = [tag.name for tag in result.tags], result.evidence
         state.tags += [item for item in record["tags"] if item not in state.tags]
         state.reporter.info(f"{summary.full_name}: {path}: tags {', '.join(entry['tags']) or '(none)'}")

@@ -67,8 +67,9 @@ def register(commands) -> None:
                         help="give up on one HTTP request after this long (default: 15); it is retried")
     parser.add_argument("--repos-file", metavar="FILE",
                         help="also tag the repositories listed in FILE (one OWNER/NAME a line, # comments); "
-                             "with it, or with --cache, --shard or --resume, repositories are read like the "
-                             "org command does: GraphQL batches of 100 and conditional requests")
+                             "with it, with more than 10 repositories, or with --cache, --shard or --resume, "
+                             "repositories are read as the org command does: GraphQL batches of 100 and "
+                             "conditional requests")
     from bot.org_scan import add_scan_options
 
     add_scan_options(parser, listing=False)
@@ -92,9 +93,9 @@ class Run:
 
 def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
     """Tag every repository; return the exit code (0 all well, 1 some failed, 2 usage/credentials)."""
-    if any(getattr(args, name, None) for name in ("repos_file", "cache", "shard", "resume")):
-        from bot import org_scan  # batched reading, conditional requests, shards, resume
+    from bot import org_scan  # batched reading, conditional requests, shards, resume
 
+    if org_scan.wanted_for(args):
         return org_scan.run(args, clock, environ, stdout, stderr)
     environ = os.environ if environ is None else environ
     stdout = stdout or sys.stdout

@@ -335,3 +335,24 @@ def test_killed_halfway_then_resumed_tags_every_repository_once_and_loses_no_top
     for index in range(count):
         expected = ["owner-topic", "cli", "nosql"] if index % 2 == 0 else ["owner-topic", "serverless"]
         assert server.topics(f"acme/repo-{index:04d}") == expected
+
+
+def test_repo_with_many_names_reads_in_a_batch_and_few_one_by_one(run, server):
+    add_org(server, "acme", 12)
+    names = [f"acme/repo-{i:04d}" for i in range(12)]
+    code, out, _ = run("repo", *names, cache=False, XDG_CACHE_HOME=str(run.tmp_path / "xdg"))
+    assert code == 0 and [line["id"] for line in run.lines(out)] == names
+    assert len(graphql_requests(server)) == 1
+    assert (run.tmp_path / "xdg" / "readme-tagger" / "readme-tagger-cache.sqlite3").exists()  # the default
+    server.statuses.clear()
+    code, out, _ = run("repo", *names[:2], cache=False)
+    assert code == 0 and len(run.lines(out)) == 2
+    assert graphql_requests(server) == []  # two names: the per-repository path, no cache
+
+
+def test_repo_with_cache_and_id_for_one_repository(run, server):
+    add_org(server, "acme", 1)
+    code, out, _ = run("repo", "acme/repo-0000", "--id", "1118", "--tag-format", "name")
+    assert code == 0 and run.lines(out) == [{"id": "1118", "tags": ["cli", "nosql"]}]
+    code, out, err = run("repo", "acme/repo-0000", "acme/repo-0001", "--id", "1118")
+    assert code == 2 and "--id names one repository" in err
