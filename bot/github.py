@@ -34,6 +34,10 @@ class GitHubError(TaggerError):
         self.status = status
 
 
+class GraphQLAnswerError(GitHubError):
+    """GitHub's GraphQL API answered, but without data (e.g. the query does not fit its schema)."""
+
+
 class AuthError(ConfigError):
     """GitHub rejected the credentials (exit 2): nothing will work until they are fixed."""
 
@@ -231,7 +235,7 @@ class GitHub:
                 raise _Transient("GraphQL rate limit exceeded", self._rate_limit_wait(lowered))
             if not isinstance(answer, dict) or not isinstance(answer.get("data"), dict):
                 first = errors[0].get("message", "") if errors and isinstance(errors[0], dict) else ""
-                raise GitHubError(f"cannot {action}: GitHub's GraphQL API answered without data"
+                raise GraphQLAnswerError(f"cannot {action}: GitHub's GraphQL API answered without data"
                                   + (f" ({' '.join(str(first).split())[:200]})" if first else ""),
                                   "run again; if it persists, report it with this message")
             return answer

@@ -201,9 +201,9 @@ def _setup(args, reporter: Reporter, environ, clock):
     repo_cli._check_usage(args, names or ["-"], token)
     tagger = repo_cli._tagger(args.vocabulary)
     if not token:
-        reporter.notice("no token: reading anonymously, which only sees public repositories and allows "
-                        "60 requests an hour; GitHub's GraphQL API needs a token (fix: set GITHUB_TOKEN or "
-                        "GH_TOKEN, or pass --token)")
+        reporter.notice("no token: reading anonymously, which only sees public repositories, allows 60 "
+                        "requests an hour and reads READMEs one by one (GitHub's GraphQL API needs a token) "
+                        "(fix: set GITHUB_TOKEN or GH_TOKEN, or pass --token)")
     rest = github.api_url(environ)
     client = github.GitHub(token, rest, clock=clock or repo_cli._system_clock(), timeout=args.timeout)
     cache = Cache(args.cache or default_directory(environ), rest, token)
@@ -395,43 +395,54 @@ class Scan:
     def _read(self, targets: list[Target], readmes: dict) -> None:
         """Read targets in one GraphQL query (halved on a failing query); fill readmes[name]."""
         from bot import graphql
-        from bot.github import GitHubError
-        from bot.http_cache import fingerprint
+        from bot.github import GitHubError, GraphQLAnswerError
 
         names = [target.summary.full_name for target in targets]
+        if not self.client.authenticated:  # GitHub's GraphQL API needs a token: read through REST
+            return self._use(targets, readmes, {})
         query, variables = graphql.query_for(names)
         try:
             answer = self.client.graphql(self.graphql_url, query, variables,
                                          f"read {len(names)} repositories through GraphQL")
         except GitHubError as exc:
-            if len(targets) > 1:
+            if len(targets) > 1 and not isinstance(exc, GraphQLAnswerError) and exc.status not in (403, 404):
                 half = len(targets) // 2
                 self._read(targets[:half], readmes)
                 self._read(targets[half:], readmes)
             else:
-                targets[0].error = exc
+                for target in targets:
+                    target.error = exc
             return
-        found, missing = graphql.read_answer(names, answer)
+        found, _ = graphql.read_answer(names, answer)  # the others: REST says why (e.g. not found)
+        self._use(targets, readmes, found)
+
+    def _use(self, targets: list[Target], readmes: dict, found: dict) -> None:
+        """Keep what GraphQL found; read the rest (and READMEs under other names) through REST."""
+        from bot.github import GitHubError
+        from bot.http_cache import fingerprint
+
         for target in targets:
-            print_name = target.summary.full_name
+            name = target.summary.full_name
             summary = target.summary
             try:
-                if print_name in found:
-                    got = found[print_name]
+                if name in found:
+                    got = found[name]
                     summary = Summary(summary.full_name, got.description, got.archived, got.fork, got.topics,
                                       summary.pushed_at, summary.default_branch)
                     self.counters.read_graphql += 1
                     if got.readme_path is not None or got.empty:
                         path, content = got.readme_path, got.readme
                     else:
-                        path, content = self._rest_readme(print_name)
-                else:  # GraphQL could not see it (e.g. renamed meanwhile): REST says why, or reads it
-                    self.client.repository(print_name)
-                    path, content = self._rest_readme(print_name)
+                        path, content = self._rest_readme(name)
+                elif self.client.authenticated:  # GraphQL could not see it: REST says why, or reads it
+                    self.client.repository(name)
+                    path, content = self._rest_readme(name)
+                else:  # without a token the listing already said what REST knows
+                    path, content = self._rest_readme(name)
             except GitHubError as exc:
                 target.error = exc
                 continue
-            self.cache.store_readme(print_name, fingerprint(target.summary.pushed_at,
+            self.cache.store_readme(name, fingerprint(target.summary.pushed_at,
                                                             target.summary.default_branch), path, content)
             readmes[target.name] = (summary, path, content)
 

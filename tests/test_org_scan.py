@@ -356,3 +356,25 @@ def test_repo_with_cache_and_id_for_one_repository(run, server):
     assert code == 0 and run.lines(out) == [{"id": "1118", "tags": ["cli", "nosql"]}]
     code, out, err = run("repo", "acme/repo-0000", "acme/repo-0001", "--id", "1118")
     assert code == 2 and "--id names one repository" in err
+
+
+def test_without_a_token_reads_through_rest_with_a_notice(run, server):
+    add_org(server, "acme", 3)
+    code, out, err = run("org", "acme", "--tag-format", "name", token=None)
+    assert code == 0, err
+    assert [line["tags"] for line in run.lines(out)] == [["cli", "nosql"], ["serverless"], ["cli", "nosql"]]
+    assert graphql_requests(server) == [] and "no token: reading anonymously" in err
+    assert {request["authorization"] for request in server.requests} == {None}
+
+
+def test_a_graphql_answer_without_data_fails_the_batch_once_not_halved(run, server):
+    add_org(server, "acme", 4)
+    server.fault("POST", "/graphql", Fault(200, {"errors": [{"message": "Field 'isEmpty' doesn't exist on type "
+                                                                       "'Repository'"}]}))
+    code, out, err = run("org", "acme")
+    assert code == 1
+    lines = run.lines(out)
+    assert len(lines) == 4 and all("answered without data (Field 'isEmpty' doesn't exist" in line["error"]
+                                   for line in lines)
+    assert len(graphql_requests(server)) == 1
+    assert err.count("readme-tagger: error: acme/repo-") == 4
