@@ -20,6 +20,7 @@ import os
 import sys
 from dataclasses import dataclass
 
+from bot import repo_cli
 from bot.actions_io import Reporter, in_actions
 from bot.errors import ConfigError, TaggerError
 
@@ -70,7 +71,6 @@ def wanted_for(args) -> bool:
 
 def register(commands) -> None:
     from bot.cli import _add_common
-    from bot.repo_cli import _seconds
 
     parser = commands.add_parser("org", help="tag every repository of a GitHub organisation",
                                  epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -86,7 +86,7 @@ def register(commands) -> None:
                         help="print the topic change and emit JSON, but write nothing to GitHub")
     parser.add_argument("--sync", action="store_true",
                         help="with --write topics, also remove this vocabulary's topics that were not chosen")
-    parser.add_argument("--timeout", type=_seconds, default=15, metavar="SECONDS",
+    parser.add_argument("--timeout", type=repo_cli._seconds, default=15, metavar="SECONDS",
                         help="give up on one HTTP request after this long (default: 15); it is retried")
     add_scan_options(parser, listing=True)
     parser.set_defaults(item_id=None, repositories=[], repos_file=None)
@@ -141,8 +141,6 @@ class Counters:
 
 def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
     """Tag an organisation (args.organization) or a list (args.repositories + args.repos_file)."""
-    from bot import repo_cli
-
     environ = os.environ if environ is None else environ
     stdout = stdout or sys.stdout
     reporter = Reporter(in_actions(environ), stdout, stderr or sys.stderr)
@@ -183,14 +181,14 @@ def _done(args) -> frozenset:
 
 
 def _setup(args, reporter: Reporter, environ, clock):
-    from bot import github, repo_cli
+    from bot import github
     from bot.http_cache import Cache, default_directory
     from bot.sharding import parse_shard
 
     token = github.find_token(args.token, environ)
     reporter.mask(token)
     organization = getattr(args, "organization", None)
-    names = None if organization else _names(args)
+    names = None if organization else _names(args, environ)
     if organization is not None and not _valid_login(organization):
         raise ConfigError(f"{organization!r} is not an organisation name",
                           f"pass the organisation's login ({ORGANIZATION_PATTERN_TEXT}), e.g. my-org")
@@ -218,11 +216,12 @@ def _valid_login(name: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}", name))
 
 
-def _names(args) -> list[str]:
-    """OWNER/NAME from the command line and --repos-file (one a line, # comments), first occurrence kept."""
-    from bot.repo_cli import REPOSITORY_PATTERN
-
+def _names(args, environ) -> list[str]:
+    """OWNER/NAME from the command line and --repos-file (one a line, # comments), first occurrence
+    kept; with neither, GITHUB_REPOSITORY, as for repo."""
     found: list[tuple[str, str]] = [(name, "the command line") for name in args.repositories]
+    if not found and not args.repos_file and environ.get("GITHUB_REPOSITORY"):
+        found.append((environ["GITHUB_REPOSITORY"], "GITHUB_REPOSITORY"))
     if args.repos_file:
         try:
             with open(args.repos_file, encoding="utf-8-sig") as handle:
@@ -238,7 +237,7 @@ def _names(args) -> list[str]:
         raise ConfigError("no repository given", "pass OWNER/NAME or a --repos-file with one OWNER/NAME a line")
     names, seen = [], set()
     for name, where in found:
-        if not REPOSITORY_PATTERN.match(name):
+        if not repo_cli.REPOSITORY_PATTERN.match(name):
             raise ConfigError(f"{where}: {name!r} is not a repository name",
                               "write it as OWNER/NAME, e.g. octocat/hello-world")
         if name.lower() not in seen:
@@ -247,24 +246,22 @@ def _names(args) -> list[str]:
     return names
 
 
-class _Sink:
-    """repo's sink, appending with --resume (lines are flushed one by one either way)."""
+class _Sink(repo_cli._Sink):
+    """repo's sink (lines flushed one by one), appending to --output with --resume."""
 
-    def __new__(cls, output, actions, environ, stdout, append=False):
-        from bot.repo_cli import _Sink as Base
+    def __init__(self, output, actions, environ, stdout, append=False):
+        super().__init__(output, actions, environ, stdout)
+        self.append = append
 
-        class Sink(Base):
-            def __enter__(self):
-                if self.output and append:
-                    try:
-                        self.handle = open(self.output, "a", encoding="utf-8")
-                    except OSError as exc:
-                        raise ConfigError(f"{self.output}: cannot write the output ({exc.strerror})",
-                                          "pass a writable --output path") from None
-                    return self
-                return super().__enter__()
-
-        return Sink(output, actions, environ, stdout)
+    def __enter__(self):
+        if self.output and self.append:
+            try:
+                self.handle = open(self.output, "a", encoding="utf-8")
+            except OSError as exc:
+                raise ConfigError(f"{self.output}: cannot write the output ({exc.strerror})",
+                                  "pass a writable --output path") from None
+            return self
+        return super().__enter__()
 
 
 # -- the scan ---------------------------------------------------------------------------------
@@ -454,7 +451,7 @@ class Scan:
     # tagging and writing ------------------------------------------------------------------------
 
     def _tag(self, target: Target, read) -> dict:
-        from bot import outputs, repo_cli
+        from bot import outputs
 
         state = self.state
         entry = {"repository": target.name, "tags": [], "evidence": {}, "topics": None, "problems": []}
@@ -486,7 +483,7 @@ class Scan:
 
     def _topics(self, entry: dict, summary: Summary, chosen: list[str]) -> None:
         """Plan from the topics just listed; write (fresh read + PUT) only when that plan changes them."""
-        from bot import repo_cli, topics
+        from bot import topics
 
         state = self.state
         writing = state.args.write == "topics" and not state.args.dry_run

@@ -378,3 +378,10 @@ def test_a_graphql_answer_without_data_fails_the_batch_once_not_halved(run, serv
                                    for line in lines)
     assert len(graphql_requests(server)) == 1
     assert err.count("readme-tagger: error: acme/repo-") == 4
+
+
+def test_repo_scan_defaults_to_github_repository(run, server):
+    add_org(server, "acme", 1)
+    code, out, _ = run("repo", "--tag-format", "name", GITHUB_REPOSITORY="acme/repo-0000")
+    assert code == 0 and run.lines(out) == [{"id": "acme/repo-0000", "tags": ["cli", "nosql"]}]
+    assert len(graphql_requests(server)) == 1  # --cache made it a scan
