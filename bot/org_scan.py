@@ -162,8 +162,40 @@ def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
         if cache is not None:
             cache.close()
         if state is not None:
-            repo_cli._finish(state, environ)
+            _finish(state, environ)
     return 1 if state.failures else 0
+
+
+DETAILED_SUMMARY_UP_TO = 20  # repositories; past that, one table row each (GitHub keeps 1 MiB of summary)
+
+
+def _finish(state, environ) -> None:
+    """repo's outputs and step summary; for many repositories a compact summary table."""
+    if len(state.summary) <= DETAILED_SUMMARY_UP_TO:
+        repo_cli._finish(state, environ)
+        return
+    from bot.actions_io import append_summary, write_outputs
+
+    if environ.get("GITHUB_OUTPUT") and state.reporter.actions:
+        write_outputs(environ["GITHUB_OUTPUT"], {"tags": json.dumps(state.tags, ensure_ascii=False),
+                                                 "added-topics": ",".join(state.added)})
+    if environ.get("GITHUB_STEP_SUMMARY"):
+        append_summary(environ["GITHUB_STEP_SUMMARY"], state.reporter.redact(summary_table(state.summary)))
+
+
+def summary_table(entries) -> str:
+    """One row per repository: tags, topic change, problems."""
+    def cell(text) -> str:
+        return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+    failed = sum(1 for entry in entries if any(level == "error" for level, _ in entry["problems"]))
+    lines = ["## readme-tagger", "", f"{len(entries)} repositories, {failed} failed.", "",
+             "| repository | tags | topics | problems |", "| --- | --- | --- | --- |"]
+    for entry in entries:
+        problems = "; ".join(f"{level}: {text}" for level, text in entry["problems"])
+        lines.append(f"| {cell(entry['repository'])} | {cell(', '.join(entry['tags']) or '-')} "
+                     f"| {cell(entry['topics'] or '-')} | {cell(problems or '-')} |")
+    return "\n".join(lines)
 
 
 def _done(args) -> frozenset:
