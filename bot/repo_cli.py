@@ -23,6 +23,7 @@ examples:
   readme-tagger repo octocat/hello-world
   readme-tagger repo octocat/hello-world --write topics --dry-run
   GH_TOKEN=... readme-tagger repo owner/a owner/b --write topics --output tags.jsonl
+  readme-tagger repo --repos-file repos.txt --output tags.jsonl --resume
 
 The token comes from --token, GITHUB_TOKEN or GH_TOKEN; the API from GITHUB_API_URL
 (default https://api.github.com). --write json (the default) only reads from GitHub and works

@@ -47,6 +47,8 @@ def test_the_schema_really_is_githubs(graphql_schema):
     ("query { repository(owner: \"a\", name: \"b\") { repositoryTopics(first: 101) { totalCount } } }",
      "must be between 1 and 100"),
     ("query { repository(owner: \"a\") { name } }", "argument 'name' of type 'String!' is required"),
+    ("query { viewer { repositories(first: 100) { nodes { issues(first: 100) { nodes { comments(first: 100) "
+     "{ totalCount } } } } } } }", "GitHub allows 500,000"),
 ])
 def test_the_server_rejects_queries_outside_the_schema_or_limits(github_server, clock, query, problem):
     github_server.add_token(TOKEN)
