@@ -201,7 +201,14 @@ class GitHub:
 
         def attempt():
             status, answer_headers, output = requester.requestJson("GET", url, parameters, dict(headers))
-            data = json.loads(output) if output else None
+            try:
+                data = json.loads(output) if output else None
+            except ValueError:
+                if status < 400:
+                    raise GitHubError(f"cannot {action}: GitHub answered {status} with something that is not JSON",
+                                      "check GITHUB_API_URL (a proxy may be answering); run again later",
+                                      status) from None
+                data = None
             if status >= 400:
                 raise requester.createException(status, answer_headers, data)
             return Response(status, {key.lower(): value for key, value in answer_headers.items()}, data)

@@ -360,7 +360,12 @@ class Scan:
                 raise
             if fresh:
                 answer = body
-                summaries = [Summary.from_rest(item).as_json() for item in answer.data or []]
+                if not isinstance(answer.data, list) or not all(isinstance(item, dict) and "full_name" in item
+                                                                for item in answer.data):
+                    raise GitHubError(f"cannot list the repositories of {self.organization}: GitHub answered "
+                                      f"{answer.status} with something that is not a list of repositories",
+                                      "check GITHUB_API_URL (a proxy may be answering); run again later")
+                summaries = [Summary.from_rest(item).as_json() for item in answer.data]
                 more = 'rel="next"' in answer.headers.get("link", "")
                 body = {"repositories": summaries, "next": more}
                 self.cache.store_response(url, answer.headers.get("etag"), answer.headers.get("last-modified"), body)
@@ -381,6 +386,11 @@ class Scan:
         except GitHubError as exc:
             return Target(name, error=exc)
         if fresh:
+            if not isinstance(body.data, dict) or "full_name" not in body.data:
+                return Target(name, error=GitHubError(f"cannot read {name}: GitHub answered {body.status} with "
+                                                      "something that is not a repository",
+                                                      "check GITHUB_API_URL (a proxy may be answering); run "
+                                                      "again later"))
             summary = Summary.from_rest(body.data)
             self.cache.store_response(url, body.headers.get("etag"), body.headers.get("last-modified"),
                                       summary.as_json())

@@ -11,6 +11,7 @@ from bot import graphql as queries
 from bot.errors import ConfigError
 from bot.github import GitHub, GitHubError, graphql_url
 from bot.http_cache import FILE_NAME
+from github_server import Fault
 from graphql_server import _limits
 from test_action_e2e import ADMIN, run_action
 from test_org_scan import READMES, TOKEN, Runner, add_org
@@ -141,3 +142,14 @@ def test_action_organization_shard_and_cache_inputs(github_server, tmp_path):
     assert ids == [f"acme/repo-{i:04d}" for i in range(6)]
     assert (tmp_path / "tagger-cache" / FILE_NAME).exists()
     assert github_server.topics("acme/repo-0001") == ["serverless"] and github_server.topics("acme/old") == []
+
+
+@pytest.mark.parametrize("body", [b"<html>a proxy's page</html>", {"message": "not a list"}],
+                         ids=["not-json", "not-a-list"])
+def test_a_listing_that_is_not_a_list_is_reported_not_a_traceback(run, github_server, body):
+    add_org(github_server, "acme", 1)
+    github_server.fault("GET", "/orgs/acme/repos", Fault(200, body, {"Content-Type": "text/html"}
+                                                          if isinstance(body, bytes) else {}))
+    code, out, err = run("org", "acme")
+    assert code == 1 and out == ""
+    assert "cannot list the repositories of acme: GitHub answered 200 with" in err and "\n" not in err.strip()
