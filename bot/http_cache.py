@@ -86,7 +86,10 @@ class Cache:
         row = self._read("SELECT etag, last_modified, body FROM responses WHERE key = ?", self._response_key(url))
         if row is None:
             return None
-        return Stored(row[0], row[1], json.loads(row[2]))
+        try:
+            return Stored(row[0], row[1], json.loads(row[2]))
+        except ValueError:
+            return None  # a damaged entry: asked again without If-None-Match
 
     def store_response(self, url: str, etag: str | None, last_modified: str | None, body) -> None:
         if not etag and not last_modified:

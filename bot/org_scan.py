@@ -55,7 +55,7 @@ def add_scan_options(parser, listing: bool) -> None:
                              "~/.cache/readme-tagger)")
     parser.add_argument("--shard", metavar="I/N",
                         help="tag only the repositories in shard I of N (a stable hash of OWNER/NAME), e.g. 0/4")
-    if not any(action.dest == "resume" for action in parser._actions):
+    if not any(action.dest == "resume" for action in parser._actions):  # repo may have its own --resume
         parser.add_argument("--resume", action="store_true",
                             help="append to --output, skipping repositories that already have a line there "
                                  "without \"error\"")
