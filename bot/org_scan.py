@@ -321,8 +321,11 @@ class Scan:
 
     def targets(self, done: frozenset):
         if self.organization:
-            args = self.state.args
+            args, seen = self.state.args, set()
             for summary in self._listing():
+                if summary.full_name.lower() in seen:  # a repository created mid-listing shifts the pages
+                    continue
+                seen.add(summary.full_name.lower())
                 if summary.archived and not args.include_archived:
                     continue
                 if summary.fork and not args.include_forks:

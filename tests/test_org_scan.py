@@ -399,3 +399,30 @@ def test_actions_mode_many_repositories_compact_summary_and_outputs(run, server,
     outputs = (tmp_path / "output").read_text()
     assert "added-topics<<" in outputs and "cli,nosql,serverless" in outputs
     assert len([line for line in outputs.splitlines() if line.startswith('{"id": "acme/')]) == 25
+
+
+def test_repos_file_shards_cover_the_list_once(run, server, tmp_path):
+    add_org(server, "acme", 30)
+    listing = tmp_path / "repos.txt"
+    listing.write_text("".join(f"acme/repo-{i:04d}\n" for i in range(30)))
+    seen = []
+    for index in range(2):
+        code, out, _ = run("repo", "--repos-file", str(listing), "--shard", f"{index}/2")
+        assert code == 0
+        seen += [line["id"] for line in run.lines(out)]
+        assert all(shard_of(name, 2) == index for name in seen[-len(run.lines(out)):])
+    assert sorted(seen) == [f"acme/repo-{i:04d}" for i in range(30)]
+
+
+def test_a_repository_created_during_the_listing_is_tagged_once(run, server):
+    add_org(server, "acme", 150)
+    created = []
+
+    def create_one_at_the_front(s):
+        if not created:  # sorted by creation, oldest first: an older "order" shifts page 2 by one
+            created.append(s.add_repo("acme/new", READMES["faas"], order=-1))
+
+    server.on("POST", "/graphql", create_one_at_the_front)
+    code, out, _ = run("org", "acme")
+    ids = [line["id"] for line in run.lines(out)]
+    assert code == 0 and len(ids) == len(set(ids)) == 150
