@@ -110,7 +110,7 @@ def main() -> int:
         except KeyboardInterrupt:
             pass
         before = len(server.writes())
-        code, seconds, answers = scan(server, cache, output, "--write", "topics", "--resume")
+        code, resumed_seconds, answers = scan(server, cache, output, "--write", "topics", "--resume")
         lines = [json.loads(line) for line in output.read_text().splitlines()]
         paths = [write["path"] for write in server.writes()]
         ids = sorted(line["id"] for line in lines)
@@ -128,7 +128,8 @@ def main() -> int:
         print(f"| {name} | {len(answers):,} | {len(answers) / count:.3f} | {counted:,} | {seconds:.1f} s "
               f"| {_kinds(answers)} |")
     print(f"\nkilled at write {before:,} of {count:,}, resumed with --resume: {len(lines):,} lines, every repository "
-          f"written exactly once ({len(paths):,} topic writes in all), no topic lost; resumed run {seconds:.1f} s")
+          f"written exactly once ({len(paths):,} topic writes in all), no topic lost; resumed run "
+          f"{resumed_seconds:.1f} s")
     return 0
 
 
