@@ -23,6 +23,7 @@ examples:
   readme-tagger repo octocat/hello-world
   readme-tagger repo octocat/hello-world --write topics --dry-run
   GH_TOKEN=... readme-tagger repo owner/a owner/b --write topics --output tags.jsonl
+  readme-tagger repo --repos-file repos.txt --output tags.jsonl --resume
 
 The token comes from --token, GITHUB_TOKEN or GH_TOKEN; the API from GITHUB_API_URL
 (default https://api.github.com). --write json (the default) only reads from GitHub and works
@@ -65,6 +66,14 @@ def register(commands) -> None:
                         help="with --write topics, also remove this vocabulary's topics that were not chosen")
     parser.add_argument("--timeout", type=_seconds, default=15, metavar="SECONDS",
                         help="give up on one HTTP request after this long (default: 15); it is retried")
+    parser.add_argument("--repos-file", metavar="FILE",
+                        help="also tag the repositories listed in FILE (one OWNER/NAME a line, # comments); "
+                             "with it, with more than 10 repositories, or with --cache, --shard or --resume, "
+                             "repositories are read as the org command does: GraphQL batches of 100 and "
+                             "conditional requests")
+    from bot.org_scan import add_scan_options
+
+    add_scan_options(parser, listing=False)
 
 
 @dataclass
@@ -85,6 +94,10 @@ class Run:
 
 def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
     """Tag every repository; return the exit code (0 all well, 1 some failed, 2 usage/credentials)."""
+    from bot import org_scan  # batched reading, conditional requests, shards, resume
+
+    if org_scan.wanted_for(args):
+        return org_scan.run(args, clock, environ, stdout, stderr)
     environ = os.environ if environ is None else environ
     stdout = stdout or sys.stdout
     reporter = Reporter(in_actions(environ), stdout, stderr or sys.stderr)
