@@ -13,7 +13,7 @@
 
 Prints the figures and exits 1 when a must-be-0 figure is not 0 (crashes, READMEs over 1 s,
 topics lost, partial writes, unnamed failures, unfinished repositories, token leaks).
-Needs GitHub's OpenAPI description in tests/.openapi (`python3 -m pytest` fetches it).
+Needs GitHub's OpenAPI description and GraphQL schema in tests/ (`python3 -m pytest` fetches them).
 """
 
 import argparse
@@ -135,16 +135,20 @@ def big_inputs() -> list[tuple[str, float, str]]:
 
 def faults(seeds: list[int]) -> list:
     import fault_run
-    from github_fixtures import OPENAPI_SPEC, RecordingClock
+    from github_fixtures import GRAPHQL_SCHEMA, OPENAPI_SPEC, RecordingClock
     from github_server import GitHubServer
+    from graphql_server import GraphQLEndpoint, load_schema
     from openapi import OpenAPI
 
-    if not OPENAPI_SPEC.exists():
-        sys.exit(f"reliability: {OPENAPI_SPEC} is missing (fix: run python3 -m pytest once, which fetches it)")
-    openapi = OpenAPI(OPENAPI_SPEC)
+    for needed in (OPENAPI_SPEC, GRAPHQL_SCHEMA):
+        if not needed.exists():
+            sys.exit(f"reliability: {needed} is missing (fix: run python3 -m pytest once, which fetches it)")
+    openapi, schema = OpenAPI(OPENAPI_SPEC), load_schema(GRAPHQL_SCHEMA)
     reports = []
     for seed in seeds:
-        server = GitHubServer(openapi).start()
+        server = GitHubServer(openapi)
+        server.graphql = GraphQLEndpoint(schema)
+        server.start()
         try:
             with tempfile.TemporaryDirectory() as folder:
                 kinds = tuple(kind for kind in fault_run.KINDS if kind != "401")  # 401: once per run

@@ -26,7 +26,6 @@ GRID = {
     "RELATIVE_TO_BEST": [0.15, 0.2, 0.25, 0.3, 0.35],
     "KIND_WEIGHT_AT_TOP": [1.5, 2.0, 2.5, 3.0],
     "hint": [0.25, 0.35, 0.5],
-    "OVERLAP_DECAY": [0.5, 0.7, 1.0],
     "code": [0.0, 0.5, 1.0, 1.5, 2.0],
 }
 
@@ -36,14 +35,13 @@ def apply(setting: dict) -> None:
     chooser.RELATIVE_TO_BEST = setting["RELATIVE_TO_BEST"]
     scoring.KIND_WEIGHT_AT_TOP = setting["KIND_WEIGHT_AT_TOP"]
     scoring.ROLE_WEIGHTS["hint"] = setting["hint"]
-    scoring.OVERLAP_DECAY = setting["OVERLAP_DECAY"]
     scoring.SECTION_WEIGHTS["code"] = setting["code"]
 
 
 def predict(tagger: Tagger, scanned: dict) -> dict:
     out = {}
     for item_id, matches in scanned.items():
-        chosen = chooser.choose(scoring.score(matches), tagger.compiled.thresholds, 3, None, tagger._names)
+        chosen = chooser.choose(scoring.score(matches), tagger.compiled.thresholds, 3, None, tagger.vocabulary.tags)
         out[item_id] = {"tags": [tagger.vocabulary.tags[s.tag].name for s in chosen]}
     return out
 
@@ -89,7 +87,7 @@ def main() -> None:
 def current_setting() -> dict:
     return {"MIN_SCORE": chooser.MIN_SCORE, "RELATIVE_TO_BEST": chooser.RELATIVE_TO_BEST,
             "KIND_WEIGHT_AT_TOP": scoring.KIND_WEIGHT_AT_TOP, "hint": scoring.ROLE_WEIGHTS["hint"],
-            "OVERLAP_DECAY": scoring.OVERLAP_DECAY, "code": scoring.SECTION_WEIGHTS["code"]}
+            "code": scoring.SECTION_WEIGHTS["code"]}
 
 
 

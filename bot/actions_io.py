@@ -90,7 +90,7 @@ def _cell(text) -> str:
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _failures(entries) -> list[str]:
+def failure_list(entries) -> list[str]:
     """A list, first in the summary, of every repository that failed and why."""
     failed = [(entry["repository"], message) for entry in entries
               for level, message in entry.get("problems", ()) if level == "error"]
@@ -108,7 +108,7 @@ def summary_markdown(entries) -> str:
     entries: dicts with "repository", "tags" (names), "evidence" (engine evidence by name),
     "topics" (a line describing the topic change, or None), "problems" (lines).
     """
-    lines = ["## readme-tagger", ""] + _failures(entries)
+    lines = ["## readme-tagger", ""] + failure_list(entries)
     for entry in entries:
         lines.append(f"### {_cell(entry['repository'])}")
         lines.append("")

@@ -15,11 +15,11 @@ def table() -> tuple[int, dict]:
 
 
 def share(word: str) -> float:
-    """The share of READMEs that use WORD (0 for words seen in fewer than a few)."""
+    """The share of READMEs that use WORD, or a pair "WORD WORD" (0 for rare ones)."""
     documents, df = table()
     return df.get(word, 0) / documents
 
 
 def known_words() -> frozenset:
     """Words used by several READMEs: real words, so never taken for a typo."""
-    return frozenset(table()[1])
+    return frozenset(word for word in table()[1] if " " not in word)

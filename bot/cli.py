@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot import repo_cli  # argument wiring only; PyGithub is imported when `repo` runs
 
     repo_cli.register(commands)
+    from bot import org_scan
+
+    org_scan.register(commands)
     return parser
 
 
@@ -237,7 +240,13 @@ def run_repo(args) -> int:
     return repo_cli.run(args)
 
 
-COMMANDS = {"tag": run_tag, "batch": run_batch, "eval": run_eval, "repo": run_repo}
+def run_org(args) -> int:
+    from bot import org_scan
+
+    return org_scan.run(args)
+
+
+COMMANDS = {"tag": run_tag, "batch": run_batch, "eval": run_eval, "repo": run_repo, "org": run_org}
 
 
 def main(argv: list[str] | None = None) -> int:

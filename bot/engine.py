@@ -34,15 +34,14 @@ class Tagger:
     def __init__(self, vocabulary: Vocabulary | None = None, lexicon: Lexicon | None = None):
         self.vocabulary = vocabulary if vocabulary is not None else load_vocabulary()
         self.compiled = CompiledVocabulary(self.vocabulary, lexicon if lexicon is not None else default_lexicon())
-        self._names = tuple(tag.name for tag in self.vocabulary.tags)
 
     def tag(self, text: bytes | str, description: str | None = None, max_tags: int = DEFAULT_MAX_TAGS) -> Result:
         document = readme.parse(text, description)
         scores = scoring.score(self.compiled.scan(document))
         chosen = chooser.choose(scores, self.compiled.thresholds, max_tags,
-                                self.vocabulary.threshold, self._names)
+                                self.vocabulary.threshold, self.vocabulary.tags)
         tags = [self.vocabulary.tags[s.tag] for s in chosen]
         evidence = {self.vocabulary.tags[s.tag].name: {"score": round(s.score, 2), "matches": s.evidence()}
                     for s in chosen}
-        best = sorted(scores.values(), key=lambda s: (-s.score, self._names[s.tag]))[:CANDIDATES_SHOWN]
+        best = chooser.rank(scores, self.vocabulary.tags)[:CANDIDATES_SHOWN]
         return Result(tags, evidence, document.truncated, [(self.vocabulary.tags[s.tag], s) for s in best])

@@ -9,6 +9,7 @@ All waits go through the injected clock; PyGithub's own retries and throttling a
 """
 
 import base64
+import json
 import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -32,6 +33,10 @@ class GitHubError(TaggerError):
     def __init__(self, message: str, fix: str | None = None, status: int | None = None):
         super().__init__(message, fix)
         self.status = status
+
+
+class GraphQLAnswerError(GitHubError):
+    """GitHub's GraphQL API answered, but without data (e.g. the query does not fit its schema)."""
 
 
 class AuthError(ConfigError):
@@ -83,6 +88,32 @@ def _well_formed(url: str) -> bool:
         return False
 
 
+def graphql_url(rest_url: str, environ=None) -> str:
+    """GITHUB_GRAPHQL_URL, else derived from the REST root: https://api.github.com ->
+    https://api.github.com/graphql; GitHub Enterprise Server https://HOST/api/v3 -> https://HOST/api/graphql."""
+    environ = os.environ if environ is None else environ
+    explicit = (environ.get("GITHUB_GRAPHQL_URL") or "").rstrip("/")
+    if explicit:
+        if not explicit.startswith(("https://", "http://")) or not _well_formed(explicit):
+            raise ConfigError(f"GITHUB_GRAPHQL_URL {explicit!r} is not an http(s) URL",
+                              "set it to the GraphQL endpoint, e.g. https://api.github.com/graphql or "
+                              "https://HOST/api/graphql")
+        return explicit
+    rest_url = rest_url.rstrip("/")
+    if rest_url.endswith("/v3"):
+        return rest_url[:-len("/v3")] + "/graphql"
+    return rest_url + "/graphql"
+
+
+@dataclass(frozen=True)
+class Response:
+    """One raw answer: status 200 with data, or 304 (not modified: data is None)."""
+
+    status: int
+    headers: dict
+    data: object
+
+
 def find_token(explicit: str | None, environ=None) -> str | None:
     """--token, else GITHUB_TOKEN, else GH_TOKEN; None when there is none. White space around a
     token (a secret saved with its trailing newline) is never part of it: it is dropped."""
@@ -108,6 +139,9 @@ class GitHub:
                               timeout=int(timeout), retry=None, lazy=False, user_agent=f"readme-tagger/{__version__}",
                               seconds_between_requests=None, seconds_between_writes=None)
         self._repos: dict = {}
+        self._graphql_session = None  # requests.Session for GraphQL, made on first use
+        self._graphql_auth = {"Authorization": f"token {token}"} if token else {}
+        self._timeout = int(timeout)
 
     # -- the four calls -------------------------------------------------------------------
 
@@ -167,6 +201,75 @@ class GitHub:
         repo = self._repo(full_name)
         self._call(f"write the topics of {full_name}", full_name, lambda: self._put_topics(repo, list(names)),
                    write=True)
+
+    # -- raw calls for scans (bot.org_scan, bot.graphql) ---------------------------------
+
+    def get_json(self, url: str, action: str, full_name: str = "", parameters: dict | None = None,
+                 etag: str | None = None, last_modified: str | None = None) -> Response:
+        """GET a REST URL (absolute, or a path under the API root), conditionally when an ETag or
+        Last-Modified is given: a 304 comes back as Response(304, headers, None)."""
+        headers = {"Accept": "application/vnd.github+json"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        requester = self._github.requester
+
+        def attempt():
+            status, answer_headers, output = requester.requestJson("GET", url, parameters, dict(headers))
+            try:
+                data = json.loads(output) if output else None
+            except ValueError:
+                if status < 400:
+                    raise GitHubError(f"cannot {action}: GitHub answered {status} with something that is not JSON",
+                                      "check GITHUB_API_URL (a proxy may be answering); run again later",
+                                      status) from None
+                data = None
+            if status >= 400:
+                raise requester.createException(status, answer_headers, data)
+            return Response(status, {key.lower(): value for key, value in answer_headers.items()}, data)
+
+        return self._call(action, full_name, attempt)
+
+    def graphql(self, url: str, query: str, variables: dict, action: str) -> dict:
+        """POST one GraphQL query; returns the whole answer ({"data", "errors"?}). Rate-limit
+        errors (GitHub answers them with 200 and errors of type RATE_LIMITED) are waited out
+        like REST ones; other errors are left to the caller, per alias."""
+        if self._graphql_session is None:
+            self._graphql_session = requests.Session()
+            self._graphql_session.headers.update({"User-Agent": f"readme-tagger/{__version__}",
+                                                  "Accept": "application/json", **self._graphql_auth})
+
+        def attempt():
+            # Sent with requests itself: PyGithub only lets a GraphQL URL on the REST host through.
+            response = self._graphql_session.post(url, json={"query": query, "variables": variables},
+                                                  timeout=self._timeout)
+            headers = dict(response.headers)
+            try:
+                answer = response.json()
+            except ValueError:
+                answer = None
+            if response.status_code >= 400:
+                raise GithubException(response.status_code, answer if isinstance(answer, dict) else None,
+                                      headers)
+            errors = (answer.get("errors") or []) if isinstance(answer, dict) else []
+            if any(isinstance(error, dict) and error.get("type") == "RATE_LIMITED" for error in errors):
+                lowered = {key.lower(): value for key, value in headers.items()}
+                raise _Transient("GraphQL rate limit exceeded", self._rate_limit_wait(lowered))
+            if not isinstance(answer, dict) or not isinstance(answer.get("data"), dict):
+                first = errors[0].get("message", "") if errors and isinstance(errors[0], dict) else ""
+                raise GraphQLAnswerError(f"cannot {action}: GitHub's GraphQL API answered without data"
+                                  + (f" ({' '.join(str(first).split())[:200]})" if first else ""),
+                                  "run again; if it persists, report it with this message")
+            return answer
+
+        return self._call(action, "", attempt)
+
+    def prime_repository(self, full_name: str) -> None:
+        """Let topic reads and writes for full_name skip the GET of the repository (a scan already
+        knows it exists); no request is made."""
+        if full_name not in self._repos:
+            self._repos[full_name] = self._github.withLazy(True).get_repo(full_name)
 
     # -- plumbing -------------------------------------------------------------------------
 

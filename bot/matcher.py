@@ -40,10 +40,14 @@ class Match(NamedTuple):
 
 
 def specificity(variant: tuple[str, ...]) -> float:
-    """1 for a phrase few READMEs use, down to MIN_SPECIFICITY for words most use ("api")."""
-    common = 1.0
-    for word in variant:
-        common *= background.share(word)
+    """1 for a phrase few READMEs use, down to MIN_SPECIFICITY for words most use ("api").
+    Word pairs the background table knows ("open source") have their own share; other phrases
+    are taken as rare as their words together would be."""
+    common = background.share(" ".join(variant)) if len(variant) == 2 else 0.0
+    if not common:
+        common = 1.0
+        for word in variant:
+            common *= background.share(word)
     return max(MIN_SPECIFICITY, 1.0 - common)
 
 
@@ -191,14 +195,16 @@ class CompiledVocabulary:
         return hidden
 
     def _collect(self, kind: str, counts: Counter, keys, hidden: Counter, matches: list[Match]) -> None:
+        index, add = self.index, matches.append
         for key in keys:
-            slot = self.index.get(key)
+            slot = index.get(key)
             if slot is None:
                 continue
+            total = counts[key]
             for number, (role, phrase, weight) in slot.items():
-                count = counts[key] - hidden.get((number, key), 0)
+                count = total - hidden[number, key] if hidden else total
                 if count > 0:
-                    matches.append(Match(number, role, phrase, kind, count, weight))
+                    add(Match(number, role, phrase, kind, count, weight))
 
     def _collect_cjk(self, section, matches: list[Match]) -> None:
         for phrase, number, role in self.cjk_phrases:

@@ -14,7 +14,7 @@ LEAD_PARAGRAPHS = 2
 LEAD_MAX_CHARS = 700
 EARLY_BODY_WORDS = 250
 
-SECTION_KINDS = ("title", "description", "first", "lead", "heading", "early", "body")
+SECTION_KINDS = ("title", "description", "first", "lead", "heading", "early", "body", "fence")
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,9 @@ def _blocks(text: str, code: list[str]) -> list[_Block]:
         if match:
             flush()
             fence = match.group(1)[0] * 3
+            info = stripped[len(match.group(1)):].strip("{}. ").split(None, 1)
+            if info and len(code) < MAX_CODE_LINES:
+                code.append(_FENCE_LANGUAGE + info[0].lower())
             i += 1
             continue
         if not stripped:
@@ -297,7 +300,7 @@ def _split_first_sentence(prose: str) -> tuple[str, str]:
 
 def _is_nav_bar(raw: str, prose: str) -> bool:
     """A line of links ("Website | Docs | Forum") or a badge row: navigation, not prose."""
-    return len(_LINK_START.findall(raw)) >= 2 and prose.count(" ") < 8
+    return prose.count(" ") < 8 and len(_LINK_START.findall(raw)) >= 2
 
 
 class _Reader:
@@ -391,6 +394,9 @@ def parse(raw: bytes | str, description: str | None = None, max_chars: int = MAX
         sections.append(Section("description", clean_inline(decode(description))))
     code: list[str] = []
     sections += _Reader(_blocks(text, code)).read()
+    languages = code_languages(code)
+    if languages:
+        sections.append(Section("fence", languages))
     return Document(tuple(sections), truncated, code_signals(code))
 
 
@@ -413,6 +419,41 @@ _NOT_THE_TOOL = frozenset(
     "wget sudo mkdir cp mv rm source python python3 node ruby java javac mvn gradle bash sh zsh conda poetry "
     "uv rustup dotnet tar unzip chmod ln open vim nano code".split())
 MAX_CODE_LINES = 300
+# cheap first checks, so most code lines never reach a regular expression
+_IMPORT_STARTS = ("import", "from ", "#", "const ", "let ", "var ", "require", "use ", "using ", "extern ",
+                  "@import", "library(")
+_PROMPT_CHARS = frozenset("$%>❯P")
+_INSTALLERS = ("go ", "cargo ", "yarn ", "pnpm ", "composer ", "dotnet ", "npm ", "bun ", "poetry ", "uv ",
+               "brew ", "pipx ", "snap ", "scoop ", "choco ", "winget ")
+
+
+# The language of fenced code (```python) tells what the project is used from. Data and shell
+# formats say nothing about that; short names are spelt out so they match tag names.
+_FENCE_LANGUAGE = "\x00fence:"
+_LANGUAGE_NAMES = {
+    "py": "python", "python3": "python", "js": "javascript", "jsx": "javascript", "mjs": "javascript",
+    "ts": "typescript", "tsx": "typescript", "rs": "rust", "golang": "go", "rb": "ruby", "kt": "kotlin",
+    "cs": "csharp", "c#": "csharp", "cpp": "c++", "cc": "c++", "cxx": "c++", "hpp": "c++", "h": "c",
+    "objc": "objective-c", "ex": "elixir", "exs": "elixir", "hs": "haskell", "jl": "julia", "pl": "perl",
+    "fs": "fsharp", "f#": "fsharp", "ml": "ocaml", "clj": "clojure", "kts": "kotlin", "sc": "scala",
+}
+_NOT_A_LANGUAGE = frozenset(
+    "json json5 jsonc yaml yml toml xml ini text txt plain plaintext console shell sh bash zsh fish powershell "
+    "ps1 bat cmd shell-session shellsession diff patch markdown md rst html css scss csv log output sql "
+    "dockerfile docker makefile make cmake nginx apache properties env dotenv mermaid graphql http none "
+    "terminal".split())
+
+
+def code_languages(lines: list[str]) -> str:
+    """The programming languages of the README's fenced code, one word per block."""
+    names = []
+    for line in lines:
+        if line.startswith(_FENCE_LANGUAGE):
+            name = line[len(_FENCE_LANGUAGE):]
+            name = _LANGUAGE_NAMES.get(name, name)
+            if name not in _NOT_A_LANGUAGE and name[:1].isalpha():
+                names.append(name)
+    return " ".join(names)
 
 
 def code_signals(lines: list[str]) -> tuple[tuple[str, int], ...]:
@@ -420,17 +461,19 @@ def code_signals(lines: list[str]) -> tuple[tuple[str, int], ...]:
     program other than an installer, a package manager or a shell built-in."""
     imports = commands = 0
     for line in lines:
-        if _IMPORT_LINE.match(line):
+        if line.startswith(_IMPORT_STARTS) and _IMPORT_LINE.match(line):
             imports += 1
             continue
-        bare = _PROMPT_PREFIX.sub("", line)
-        if _INSTALL_AS_LIBRARY.match(bare):
-            imports += 1
-            continue
-        if _INSTALL_AS_PROGRAM.match(bare):
-            commands += 1
-            continue
-        prompt = _PROMPT.match(line)
+        prompted = line[:1] in _PROMPT_CHARS
+        bare = _PROMPT_PREFIX.sub("", line) if prompted else line
+        if bare.startswith(_INSTALLERS):
+            if _INSTALL_AS_LIBRARY.match(bare):
+                imports += 1
+                continue
+            if _INSTALL_AS_PROGRAM.match(bare):
+                commands += 1
+                continue
+        prompt = _PROMPT.match(line) if prompted else None
         if prompt and prompt.group(1).lower() not in _NOT_THE_TOOL and prompt.group(1)[:1].isalpha():
             commands += 1
     return tuple(item for item in (("imports", imports), ("commands", commands)) if item[1])

@@ -23,6 +23,7 @@ examples:
   readme-tagger repo octocat/hello-world
   readme-tagger repo octocat/hello-world --write topics --dry-run
   GH_TOKEN=... readme-tagger repo owner/a owner/b --write topics --output tags.jsonl
+  readme-tagger repo --repos-file repos.txt --output tags.jsonl --resume
 
 The token comes from --token, GITHUB_TOKEN or GH_TOKEN; the API from GITHUB_API_URL
 (default https://api.github.com). --write json (the default) only reads from GitHub and works
@@ -63,11 +64,16 @@ def register(commands) -> None:
                         help="print the topic change and emit JSON, but write nothing to GitHub")
     parser.add_argument("--sync", action="store_true",
                         help="with --write topics, also remove this vocabulary's topics that were not chosen")
-    parser.add_argument("--resume", action="store_true",
-                        help="append to --output, skipping repositories that already have a line there "
-                             "without \"error\" (to finish an interrupted or partly failed run)")
     parser.add_argument("--timeout", type=_seconds, default=15, metavar="SECONDS",
                         help="give up on one HTTP request after this long (default: 15); it is retried")
+    parser.add_argument("--repos-file", metavar="FILE",
+                        help="also tag the repositories listed in FILE (one OWNER/NAME a line, # comments); "
+                             "with it, with more than 10 repositories, or with --cache, --shard or --resume, "
+                             "repositories are read as the org command does: GraphQL batches of 100 and "
+                             "conditional requests")
+    from bot.org_scan import add_scan_options
+
+    add_scan_options(parser, listing=False)
 
 
 @dataclass
@@ -89,6 +95,10 @@ class Run:
 
 def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
     """Tag every repository; return the exit code (0 all well, 1 some failed, 2 usage/credentials)."""
+    from bot import org_scan  # batched reading, conditional requests, shards, resume
+
+    if org_scan.wanted_for(args):
+        return org_scan.run(args, clock, environ, stdout, stderr)
     environ = os.environ if environ is None else environ
     stdout = stdout or sys.stdout
     reporter = Reporter(in_actions(environ), stdout, stderr or sys.stderr)
@@ -98,8 +108,7 @@ def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
         reporter.error(str(exc))
         return exc.exit_code
     try:
-        repositories = _left_to_do(args, repositories, reporter)
-        with _Sink(args.output, reporter.actions, environ, stdout, append=args.resume) as sink:
+        with _Sink(args.output, reporter.actions, environ, stdout) as sink:
             for full_name in repositories:
                 record = _process(state, full_name, args.item_id or full_name)
                 sink.write(reporter.redact(json.dumps(record, ensure_ascii=False)))
@@ -112,23 +121,6 @@ def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
         reporter.info(f"{len(state.failed)} of {len(repositories)} repositories failed: {', '.join(state.failed)} "
                       "(each error above says why; run again with --resume to retry only those)")
     return 1 if state.failures else 0
-
-
-def _left_to_do(args, repositories: list[str], reporter: Reporter) -> list[str]:
-    """With --resume, the repositories that have no good line in --output yet."""
-    if not args.resume:
-        return repositories
-    from bot.batch import done_ids
-
-    try:
-        done = done_ids(args.output)
-    except OSError as exc:
-        raise ConfigError(f"{args.output}: cannot read the earlier output ({exc.strerror})",
-                          "pass the --output file of the earlier run") from None
-    left = [name for name in repositories if (args.item_id or name) not in done]
-    if len(left) < len(repositories):
-        reporter.info(f"resuming: {len(repositories) - len(left)} repositories already done, {len(left)} left")
-    return left
 
 
 def _setup(args, reporter: Reporter, environ, clock):
@@ -177,8 +169,6 @@ def _check_usage(args, repositories, token) -> None:
         raise ConfigError("--write topics needs a token, and none was given (in a workflow: the github-token "
                           "input is empty, e.g. its secret is not set)",
                           "pass --token or set GITHUB_TOKEN / GH_TOKEN to a token with \"Administration: write\"")
-    if args.resume and not args.output:
-        raise ConfigError("--resume needs --output FILE", "name the file the earlier run wrote: --output FILE --resume")
     if args.sync and args.write != "topics" and not args.dry_run:
         raise ConfigError("--sync only changes topics", "add --write topics (or --dry-run to preview)")
 
@@ -186,8 +176,8 @@ def _check_usage(args, repositories, token) -> None:
 class _Sink:
     """Where the JSON lines go: --output, else stdout; in Actions without --output, GITHUB_OUTPUT."""
 
-    def __init__(self, output, actions, environ, stdout, append=False):
-        self.output, self.stdout, self.mode = output, stdout, "a" if append else "w"
+    def __init__(self, output, actions, environ, stdout):
+        self.output, self.stdout = output, stdout
         self.to_step_output = actions and not output and bool(environ.get("GITHUB_OUTPUT"))
         self.step_output = environ.get("GITHUB_OUTPUT")
         self.lines: list[str] = []
@@ -196,7 +186,7 @@ class _Sink:
     def __enter__(self):
         if self.output:
             try:
-                self.handle = open(self.output, self.mode, encoding="utf-8")
+                self.handle = open(self.output, "w", encoding="utf-8")
             except OSError as exc:
                 raise ConfigError(f"{self.output}: cannot write the output ({exc.strerror})",
                                   "pass a writable --output path") from None

@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from bot.matcher import Match
 
 SECTION_WEIGHTS = {"title": 3.0, "description": 3.0, "first": 3.5, "lead": 2.0, "heading": 1.2, "early": 0.8,
-                   "body": 0.35, "code": 1.5}
+                   "body": 0.35, "code": 1.5, "fence": 0.5}
 ROLE_WEIGHTS = {"alias": 1.0, "hint": 0.35, "kind": 0.6, "code": 1.0}
 KIND_WEIGHT_AT_TOP = 1.5
 TOP_SECTIONS = frozenset({"title", "description", "first", "lead"})
 FUZZY_FACTOR = 0.7
-OVERLAP_DECAY = 1.0
 
 
 @dataclass
@@ -55,24 +54,14 @@ def contribution(match: Match) -> float:
 
 
 def score(matches: list[Match]) -> dict[int, TagScore]:
-    """Each tag's score: per section, its phrases' contributions, best first, each next one
-    worth OVERLAP_DECAY of the one before (overlapping phrases such as "parser" and "parser
-    combinators" are one piece of evidence, not two), summed over sections."""
     scores: dict[int, TagScore] = {}
-    grouped: dict[tuple[int, str], list[float]] = {}
     for match in matches:
         entry = scores.get(match.tag)
         if entry is None:
             entry = scores[match.tag] = TagScore(match.tag)
         value = contribution(match)
+        entry.score += value
         entry.matches.append((value, match))
         if match.role == "kind" and match.section in TOP_SECTIONS:
             entry.stated = True
-        grouped.setdefault((match.tag, match.section), []).append(value)
-    for (tag, _), values in grouped.items():
-        values.sort(reverse=True)
-        factor = 1.0
-        for value in values:
-            scores[tag].score += value * factor
-            factor *= OVERLAP_DECAY
     return scores

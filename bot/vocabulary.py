@@ -7,7 +7,8 @@ name the entry and its line.
 
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from bot.errors import ConfigError
 from bot.rules import RuleEntry, RulesFile, load_rules_text, packaged, parse_rules
@@ -38,10 +39,11 @@ class Vocabulary:
     source: str
     tags: tuple[Tag, ...]
     threshold: float | None = None
-    by_name: dict = field(default_factory=dict, compare=False, repr=False)
 
-    def __post_init__(self):
-        self.by_name.update({tag.name.lower(): tag for tag in self.tags})
+    @cached_property
+    def by_name(self) -> dict:
+        """Tags by their name, lower-cased."""
+        return {tag.name.lower(): tag for tag in self.tags}
 
     def __len__(self) -> int:
         return len(self.tags)
@@ -113,26 +115,23 @@ def _shown(name: str) -> str:
 
 
 def _check_unique(tags: list[tuple[Tag, int]], source: str) -> None:
+    """Ids (as text) and names (trimmed, case-folded) must be unique. Names that differ only in
+    separators ("machine-learning", "machine_learning") may both stay: the chooser picks one."""
     seen_ids: dict = {}
     seen_names: dict = {}
-    seen_keys: dict = {}
-    for tag, line in tags:
+    for number, (tag, line) in enumerate(tags, start=1):
         id_key = str(tag.id).strip()
         if id_key in seen_ids:
-            raise ConfigError(f"{source}:{line}: duplicate id {tag.id!r} (also on line {seen_ids[id_key]})",
-                              "give every tag its own id")
-        seen_ids[id_key] = line
+            first, first_line = seen_ids[id_key]
+            raise ConfigError(f"{source}:{line}: entry {number}: duplicate id {tag.id!r} "
+                              f"(also entry {first}, line {first_line})", "give every tag its own id")
+        seen_ids[id_key] = (number, line)
         name_key = tag.name.lower()
         if name_key in seen_names:
-            raise ConfigError(f"{source}:{line}: duplicate name {_shown(tag.name)} (also on line "
-                              f"{seen_names[name_key]})", "list each tag name once")
-        seen_names[name_key] = line
-        if tag.key in seen_keys:  # 'Game Engine' and 'game_engine' match the same words: one tag
-            other, other_line = seen_keys[tag.key]
-            raise ConfigError(f"{source}:{line}: name {_shown(tag.name)} reads as {tag.key!r}, like {_shown(other)} "
-                              f"on line {other_line}", "list each tag once: names that differ only in case, "
-                              "spaces, hyphens, underscores or accents are the same tag")
-        seen_keys[tag.key] = (tag.name, line)
+            first, first_line = seen_names[name_key]
+            raise ConfigError(f"{source}:{line}: entry {number}: duplicate name {_shown(tag.name)} "
+                              f"(also entry {first}, line {first_line})", "list each tag name once")
+        seen_names[name_key] = (number, line)
     if len(tags) > MAX_TAGS:
         raise ConfigError(f"{source}: {len(tags):,} tags is more than the {MAX_TAGS:,} supported")
 

@@ -54,4 +54,4 @@ def write_vocabulary(tmp_path):
 
 
 # The GitHub side: OpenAPI description, local GitHub server, recording clock.
-from github_fixtures import clock, github_server, openapi  # noqa: E402,F401
+from github_fixtures import clock, github_server, graphql_schema, openapi  # noqa: E402,F401

@@ -28,24 +28,23 @@ SUBJECTS = ["a command-line tool", "a key-value database", "a serverless platfor
 OWNER_TOPICS = ["rust", "python", "go", "hacktoberfest", "awesome", "tooling", "my-team", "legacy"]
 
 # Fault kinds: name -> (methods it applies to, a function rng, now -> list of faults).
+ANY = ("GET", "PUT", "POST")  # POST: the GraphQL endpoint that batches the reading of many repositories
+WEIGHTS = {"GET": 0.45, "PUT": 0.45, "POST": 0.1}  # one GraphQL query reads 100 repositories: hit it less
 KINDS = {
-    "500": (("GET", "PUT"), lambda rng, now: [Fault(500)]),
-    "5xx-burst": (("GET", "PUT"), lambda rng, now: [Fault(rng.choice((500, 502, 503, 504)))
-                                                    for _ in range(rng.randint(2, 5))]),
-    "proxy-html": (("GET", "PUT"), lambda rng, now: [html_page(rng.choice((502, 200)))]),
-    "reset": (("GET", "PUT"), lambda rng, now: [reset()]),
+    "500": (ANY, lambda rng, now: [Fault(500)]),
+    "5xx-burst": (ANY, lambda rng, now: [Fault(rng.choice((500, 502, 503, 504))) for _ in range(rng.randint(2, 5))]),
+    "proxy-html": (ANY, lambda rng, now: [html_page(rng.choice((502, 200)))]),
+    "reset": (ANY, lambda rng, now: [reset()]),
     "reset-after-write": (("PUT",), lambda rng, now: [reset(applied=True)]),
-    "cut": (("GET", "PUT"), lambda rng, now: [cut(applied=rng.random() < 0.5)]),
-    "slow": (("GET", "PUT"), lambda rng, now: [slow(0.01)]),
-    "rate-limit": (("GET", "PUT"), lambda rng, now: [rate_limited(retry_after=rng.randint(1, 120))]),
-    "429-reset": (("GET", "PUT"), lambda rng, now: [rate_limited(reset=int(now) + rng.choice((30, 600, 5000)),
-                                                                 status=429)]),
-    "secondary-limit": (("GET", "PUT"), lambda rng, now: [Fault(403, {"message": "You have exceeded a "
-                                                                      "secondary rate limit.",
-                                                                      "documentation_url": DOCS})]),
+    "cut": (ANY, lambda rng, now: [cut(applied=rng.random() < 0.5)]),
+    "slow": (ANY, lambda rng, now: [slow(0.01)]),
+    "rate-limit": (ANY, lambda rng, now: [rate_limited(retry_after=rng.randint(1, 120))]),
+    "429-reset": (ANY, lambda rng, now: [rate_limited(reset=int(now) + rng.choice((30, 600, 5000)), status=429)]),
+    "secondary-limit": (ANY, lambda rng, now: [Fault(403, {"message": "You have exceeded a secondary rate limit.",
+                                                           "documentation_url": DOCS})]),
     "422": (("PUT",), lambda rng, now: [Fault(422, {"message": "Validation Failed", "documentation_url": DOCS,
                                                     "errors": ["topics is invalid"]})]),
-    "timeout": (("GET", "PUT"), lambda rng, now: [timeout()]),
+    "timeout": (ANY, lambda rng, now: [timeout()]),
     "401": (("GET",), lambda rng, now: [Fault(401, {"message": "Bad credentials", "documentation_url": DOCS})]),
 }
 QUICK_KINDS = tuple(kind for kind in KINDS if kind not in ("timeout", "401"))
@@ -103,10 +102,13 @@ def inject(server, rng: random.Random, names: list[str], rate: float, kinds, now
             continue
         kind = rng.choice(kinds)
         methods, make = KINDS[kind]
-        method = rng.choice(methods)
-        suffix = "/topics" if method == "PUT" else rng.choice(("", "/readme", "/topics"))
+        method = rng.choices(methods, weights=[WEIGHTS[method] for method in methods])[0]
         faults = make(rng, now)
-        server.fault(method, f"/repos/{name}{suffix}", *faults)
+        if method == "POST":
+            server.fault("POST", "/graphql", *faults)
+        else:  # a run of many repositories reads READMEs through GraphQL: /readme is its rare fallback
+            suffix = "/topics" if method == "PUT" else rng.choice(("", "", "/topics", "/topics", "/readme"))
+            server.fault(method, f"/repos/{name}{suffix}", *faults)
         report.kinds[kind] += 1
         report.faults_injected += len(faults)
 

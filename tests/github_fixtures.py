@@ -10,18 +10,20 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 OPENAPI_PREFIX = ROOT / "tests" / ".openapi"
 OPENAPI_SPEC = OPENAPI_PREFIX / "node_modules" / "@octokit" / "openapi" / "generated" / "api.github.com.json"
+GRAPHQL_PREFIX = ROOT / "tests" / ".graphql-schema"  # its own prefix: npm --no-save would prune the other
+GRAPHQL_SCHEMA = GRAPHQL_PREFIX / "node_modules" / "@octokit" / "graphql-schema" / "schema.json"
 
 
-def _fetch_openapi() -> None:
-    command = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(OPENAPI_PREFIX),
-               "@octokit/openapi"]
+def _fetch_openapi(prefix: Path = OPENAPI_PREFIX, package: str = "@octokit/openapi", wanted: Path = OPENAPI_SPEC,
+                   what: str = "GitHub's OpenAPI description") -> None:
+    command = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(prefix), package]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.fail(f"cannot fetch GitHub's OpenAPI description ({exc}); fix: install npm, or run "
+        pytest.fail(f"cannot fetch {what} ({exc}); fix: install npm, or run "
                     f"{' '.join(command)}", pytrace=False)
-    if done.returncode != 0 or not OPENAPI_SPEC.exists():
-        pytest.fail(f"cannot fetch GitHub's OpenAPI description: npm exited {done.returncode}: "
+    if done.returncode != 0 or not wanted.exists():
+        pytest.fail(f"cannot fetch {what}: npm exited {done.returncode}: "
                     f"{done.stderr.strip()[-500:]}; fix: run {' '.join(command)}", pytrace=False)
 
 
@@ -34,11 +36,24 @@ def openapi():
     return OpenAPI(OPENAPI_SPEC)
 
 
-@pytest.fixture
-def github_server(openapi):
-    from github_server import GitHubServer
+@pytest.fixture(scope="session")
+def graphql_schema():
+    """GitHub's published GraphQL schema (npm @octokit/graphql-schema), parsed by graphql-core."""
+    from graphql_server import load_schema
 
-    server = GitHubServer(openapi).start()
+    if not GRAPHQL_SCHEMA.exists():
+        _fetch_openapi(GRAPHQL_PREFIX, "@octokit/graphql-schema", GRAPHQL_SCHEMA, "GitHub's GraphQL schema")
+    return load_schema(GRAPHQL_SCHEMA)
+
+
+@pytest.fixture
+def github_server(openapi, graphql_schema):
+    from github_server import GitHubServer
+    from graphql_server import GraphQLEndpoint
+
+    server = GitHubServer(openapi)
+    server.graphql = GraphQLEndpoint(graphql_schema)
+    server.start()
     yield server
     server.stop()
     assert server.violations == [], "requests or responses that GitHub's OpenAPI description rejects"

@@ -16,6 +16,11 @@ or a slow answer (a short, bounded delay before the normal answer; recorded in `
 
 Every request received and every non-fault response sent is checked against the description;
 problems are collected in `violations`, which the test fixture asserts is empty.
+
+For scans (tests/graphql_server.py): GET /orgs/{org}/repos with pagination, an ETag on every GET
+answer and 304 for a matching If-None-Match, `POST /api/graphql` validated against GitHub's
+published GraphQL schema and executed against this state, and `counted()`: the requests that
+count against the rate limit (all but the 304s).
 """
 
 import base64
@@ -32,6 +37,7 @@ from urllib.parse import parse_qs, urlsplit
 from topic_rules import valid_topic
 
 PREFIX = "/api/v3"  # a GitHub Enterprise Server style base path: GITHUB_API_URL=http://host/api/v3
+GRAPHQL_PATH = "/api/graphql"  # where GitHub Enterprise Server answers GraphQL
 DOCS = "https://docs.github.com/rest"
 
 
@@ -46,6 +52,10 @@ class RepoState:
     readme: bytes | None = None
     readme_path: str = "README.md"
     large_readme: bool = False  # served as encoding "none" with empty content, like files over 1 MB
+    fork: bool = False
+    empty: bool = False  # no commit at all (GraphQL isEmpty)
+    pushed_at: str = "2024-01-01T00:00:00Z"
+    order: int = 0  # creation order, for the organisation listing
 
 
 @dataclass
@@ -117,6 +127,8 @@ class GitHubServer:
         self.requests: list[dict] = []
         self.violations: list[str] = []
         self.delays: list[float] = []
+        self.statuses: list[tuple[str, str, int]] = []  # (method, path, status) of every answer sent
+        self.graphql = None  # a graphql_server.GraphQLEndpoint, set by the fixture
         self.lock = threading.Lock()
         self.release = threading.Event()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -148,8 +160,20 @@ class GitHubServer:
         owner, name = full_name.split("/")
         if isinstance(readme, str):
             readme = readme.encode("utf-8")
+        fields.setdefault("order", len(self.repos))
         self.repos[full_name.lower()] = RepoState(owner, name, readme=readme, **fields)
         return self.repos[full_name.lower()]
+
+    def push(self, full_name: str, readme: bytes | str | None) -> None:
+        """A push that changes the README: new content, a later pushed_at."""
+        repo = self.repos[full_name.lower()]
+        repo.readme = readme.encode("utf-8") if isinstance(readme, str) else readme
+        self.pushes = getattr(self, "pushes", 0) + 1
+        repo.pushed_at = f"2025-01-01T00:{self.pushes // 60 % 60:02d}:{self.pushes % 60:02d}Z"
+
+    def counted(self) -> list[tuple[str, str, int]]:
+        """The answers that count against the rate limit: every one but 304 Not Modified."""
+        return [answer for answer in self.statuses if answer[2] != 304]
 
     def topics(self, full_name: str) -> list[str]:
         return list(self.repos[full_name.lower()].topics)
@@ -179,17 +203,22 @@ class GitHubServer:
         with self.lock:
             self.requests.append({"method": method, "path": path, "body": body,
                                   "authorization": headers.get("Authorization")})
-            if not path.startswith(PREFIX + "/"):
+            graphql = path == GRAPHQL_PATH and self.graphql is not None
+            if graphql:
+                self.violations += self.graphql.check_request(method, headers, body)
+            elif not path.startswith(PREFIX + "/"):
                 self.violations.append(f"{method} {path}: outside the API base path {PREFIX}")
                 return 404, _error("Not Found"), {}, True
-            path = path[len(PREFIX):]
-            self.violations += self.openapi.check_request(method, path, query, body, headers.get("Content-Type"))
+            else:
+                path = path[len(PREFIX):]
+                self.violations += self.openapi.check_request(method, path, query, body, headers.get("Content-Type"))
         fault = self._take_fault(method, path)
         if fault is not None and fault.delay:
             self.delays.append(min(fault.delay, MAX_DELAY))
             self.release.wait(min(fault.delay, MAX_DELAY))
         elif fault is not None and (fault.reset or fault.cut):
-            status, payload = self._normal(method, path, headers, body)[:2] if fault.applied else (200, {})
+            status, payload = self._normal(method, path, query, headers, body, graphql)[:2] if fault.applied \
+                else (200, {})
             raise Drop(_encode(payload)[0] if fault.cut else b"", status)
         elif fault is not None:
             if fault.timeout:
@@ -198,17 +227,26 @@ class GitHubServer:
             if fault.raw is not None:
                 return fault.status, fault.raw, dict(fault.headers), True
             return fault.status, fault.body or _error("Server Error"), fault.headers, True
-        return (*self._normal(method, path, headers, body), False)
+        return self._normal(method, path, query, headers, body, graphql)
 
-    def _normal(self, method: str, path: str, headers, body: bytes):
+    def _normal(self, method: str, path: str, query: dict, headers, body: bytes, graphql: bool):
+        """The answer when no fault is served: (status, body, extra headers, skip the OpenAPI check)."""
         access, problem = self._authorize(headers.get("Authorization"))
         if problem:
-            return problem
+            return (*problem, graphql)
         with self.lock:
             for hook_method, suffix, action in self.hooks:
                 if hook_method == method and path.endswith(suffix):
                     action(self)
-            return self._route(method, path, access, headers, body)
+            if graphql:
+                return (*self.graphql.answer(self, access, body), True)  # checked against the GraphQL schema
+            if path.startswith("/orgs/"):
+                status, payload, extra = self._org_repositories(method, path, query)
+                if status == 404:  # what GitHub answers for an unknown organisation; its description omits it
+                    return status, payload, extra, True
+            else:
+                status, payload, extra = self._route(method, path, access, headers, body)
+            return self._conditional(method, headers, status, payload, extra)
 
     def _authorize(self, header: str | None):
         if not header:
@@ -240,6 +278,55 @@ class GitHubServer:
             return self._replace_topics(repo, access, body)
         return 404, _error("Not Found"), {}
 
+    def _org_repositories(self, method: str, path: str, query: dict):
+        parts = path.strip("/").split("/")
+        if method != "GET" or len(parts) != 3 or parts[2] != "repos":
+            return 404, _error("Not Found"), {}
+        org = parts[1].lower()
+        repos = [repo for repo in self.repos.values() if repo.owner.lower() == org]
+        if not repos:
+            return 404, _error("Not Found"), {}
+        value = {key: values[-1] for key, values in query.items()}
+        sort, direction = value.get("sort", "created"), value.get("direction")
+        key = (lambda r: f"{r.owner}/{r.name}".lower()) if sort == "full_name" else (lambda r: r.order)
+        descending = direction == "desc" if direction else sort != "full_name"
+        repos.sort(key=key, reverse=descending)
+        per_page, page = min(100, int(value.get("per_page", 30))), int(value.get("page", 1))
+        chunk = repos[(page - 1) * per_page:page * per_page]
+        extra = {}
+        last = max(1, -(-len(repos) // per_page))
+        if page < last:
+            base = f"{self.url}/orgs/{parts[1]}/repos"
+            others = "&".join(f"{k}={v}" for k, v in value.items() if k != "page")
+            extra["Link"] = (f'<{base}?{others}&page={page + 1}>; rel="next", '
+                             f'<{base}?{others}&page={last}>; rel="last"')
+        return 200, [self._minimal_repository(repo) for repo in chunk], extra
+
+    def _minimal_repository(self, repo: RepoState) -> dict:
+        if not hasattr(self, "_minimal_template"):
+            self._minimal_template = self.openapi.example("minimal-repository")
+        data = copy.deepcopy(self._minimal_template)
+        api = self._base(repo)
+        for key, value in list(data.items()):
+            if isinstance(value, str) and value.startswith("https://api.github.com/repos/octocat/Hello-World"):
+                data[key] = value.replace("https://api.github.com/repos/octocat/Hello-World", api)
+        data.update(id=1000 + repo.order, name=repo.name, full_name=f"{repo.owner}/{repo.name}",
+                    description=repo.description, default_branch=repo.default_branch, archived=repo.archived,
+                    fork=repo.fork, topics=list(repo.topics), pushed_at=repo.pushed_at, url=api,
+                    html_url=f"http://github.example/{repo.owner}/{repo.name}")
+        data["owner"] = {**data["owner"], "login": repo.owner}
+        return data
+
+    @staticmethod
+    def _conditional(method: str, headers, status: int, payload, extra: dict):
+        """An ETag on every GET answered 200 with JSON; 304 (no body) when If-None-Match matches."""
+        if method != "GET" or status != 200 or isinstance(payload, bytes):
+            return status, payload, extra, False
+        etag = 'W/"' + hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32] + '"'
+        if etag in [tag.strip() for tag in (headers.get("If-None-Match") or "").split(",")]:
+            return 304, b"", {"ETag": etag, **({"Link": extra["Link"]} if "Link" in extra else {})}, True
+        return status, payload, {**extra, "ETag": etag}, False
+
     def _replace_topics(self, repo: RepoState, access: str, body: bytes):
         if access != "admin":
             return 403, _error("Resource not accessible by integration"), {}
@@ -269,6 +356,7 @@ class GitHubServer:
                     default_branch=repo.default_branch, archived=repo.archived, topics=list(repo.topics),
                     url=api, html_url=html, language="Python")
         data["owner"]["login"] = repo.owner
+        data.update(pushed_at=repo.pushed_at, fork=repo.fork)
         return data
 
     def _repository_template(self) -> dict:
@@ -308,13 +396,10 @@ def _validation(message: str) -> dict:
 def _handler_for(server: GitHubServer):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
 
         def log_message(self, *args):
             pass
-
-        def setup(self):
-            super().setup()  # headers and body go out in two writes: without this, Nagle's
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # algorithm adds 40 ms
 
         def _serve(self):
             url = urlsplit(self.path)
@@ -333,6 +418,8 @@ def _handler_for(server: GitHubServer):
                 data, content_type = payload, extra.pop("Content-Type", "application/octet-stream")
             else:
                 data, content_type = json.dumps(payload).encode(), "application/json; charset=utf-8"
+            with server.lock:
+                server.statuses.append((self.command, url.path, status))
             if not fault:
                 with server.lock:
                     server.violations += server.openapi.check_response(

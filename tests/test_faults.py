@@ -131,10 +131,11 @@ def test_resume_retries_only_what_failed(server, clock, tmp_path):
     server.requests.clear()
     second = run(server, clock, tmp_path, *names, resume=True)
     assert second.code == 0 and server.topics("octo/r003") == ["cli", "nosql"]
-    assert {request["path"].split("/")[5] for request in server.requests} == {"r003"}
+    touched = {request["path"] for request in server.requests if "/repos/" in request["path"]}
+    assert touched and all("/octo/r003" in path for path in touched)  # nothing done is read or written again
+    assert [json.loads(write["body"]) for write in server.writes()] == [{"names": ["cli", "nosql"]}]
     ids = [line["id"] for line in lines(second)]
     assert ids == names + ["octo/r003"]  # appended: the earlier lines are kept
-    assert "resuming: 5 repositories already done, 1 left" in second.stdout
 
 
 def test_resume_after_a_killed_run_cuts_the_torn_line(server, clock, tmp_path):
@@ -152,8 +153,8 @@ def test_resume_reads_past_garbage_in_the_earlier_output(server, clock, tmp_path
     (tmp_path / "run" / "tags.jsonl").write_text("[" * 100_000 + "\nnot json\n" + '{"id": "' + REPO + '", "tags": []}\n')
     output = run(server, clock, tmp_path, REPO, "octo/r001", resume=True)
     assert output.code == 1  # octo/r001 does not exist: named, the run goes on
-    assert "resuming: 1 repositories already done, 1 left" in output.stdout
-    assert server.topics(REPO) == BEFORE
+    assert "::error::octo/r001: cannot read octo/r001: not found (404)" in output.stdout
+    assert server.topics(REPO) == BEFORE and server.writes() == []  # done before: not touched again
 
 
 def test_resume_needs_an_output_file(server, clock, capsys):
@@ -168,7 +169,7 @@ def test_resume_needs_an_output_file(server, clock, capsys):
 
 def test_a_hundred_repositories_with_random_faults_lose_nothing(github_server, clock, tmp_path):
     report = fault_run.scenario(github_server, clock, tmp_path, seed=5, revoke=True)
-    assert report.faults_served >= 30 and report.failures >= 3  # the faults really bit
+    assert report.faults_served >= 25 and report.failures >= 3  # the faults really bit
     assert report.codes[0] == 2 and report.codes[-1] == 0  # stopped by the 401, then resumed to the end
     assert report.lost == [] and report.partial == []
     assert report.unnamed == [] and report.unfinished == [] and report.leaks == []

@@ -28,7 +28,7 @@ def test_there_is_something_to_lint():
     names = {path.name for path in WORKFLOWS}
     assert ACTION.exists()
     assert {"ci.yml", "self-test.yml", "tag-on-schedule.yml", "tag-on-readme-change.yml",
-            "tag-on-dispatch.yml"} <= names
+            "tag-on-dispatch.yml", "tag-organization.yml"} <= names
 
 
 def test_action_matches_github_actions_schema():
