@@ -3,6 +3,7 @@
 line names it. Every run here uses a known token, and the server echoes it back in its error
 messages wherever it can, so a path that prints what GitHub said would leak it."""
 
+import io
 import json
 import os
 import signal
@@ -206,6 +207,29 @@ def test_explain_and_batch_do_not_print_a_token_found_in_the_readme(tmp_path):
     runs["out.jsonl"] = (tmp_path / "out.jsonl").read_text()
     assert '"cli"' in runs["tag stdout"] and '"evidence"' in runs["tag stdout"] and "score" in runs["tag stderr"]
     assert find_leaks(runs, TOKEN) == []
+
+
+@pytest.mark.parametrize("fault", ["none", "500-echo", "5xx-burst-echo", "401-echo", "proxy-page"])
+def test_an_organisation_scan_does_not_print_the_token(server, clock, capsys, tmp_path, fault):
+    from bot import org_scan  # `org NAME`: the scan code that long `repo` lists share
+    from bot.cli import build_parser
+
+    for suffix in ("/orgs/octo/repos", "/graphql"):
+        server.fault("GET" if suffix.startswith("/orgs") else "POST", suffix, *FAULTS[fault])
+    (tmp_path / "summary.md").write_text("")
+    (tmp_path / "output.txt").write_text("")
+    environ = {"GITHUB_API_URL": server.url, "GITHUB_TOKEN": TOKEN, "GITHUB_ACTIONS": "true",
+               "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"), "GITHUB_OUTPUT": str(tmp_path / "output.txt")}
+    args = build_parser().parse_args(["org", "octo", "--write", "topics", "--timeout", "1", "--cache",
+                                      str(tmp_path / "cache"), "--output", str(tmp_path / "tags.jsonl")])
+    stdout, stderr = io.StringIO(), io.StringIO()
+    code = org_scan.run(args, clock, environ, stdout, stderr)
+    output = fault_run.RunOutput(code, stdout.getvalue(), stderr.getvalue(), (tmp_path / "summary.md").read_text(),
+                                 (tmp_path / "output.txt").read_text(), (tmp_path / "tags.jsonl").read_text()
+                                 if (tmp_path / "tags.jsonl").exists() else "")
+    assert code in (0, 1, 2)
+    assert scan(output, capsys, True) == []
+    assert any(request["path"].endswith("/orgs/octo/repos") for request in server.requests)
 
 
 def test_the_hundred_repository_fault_run_prints_no_token(github_server, clock, tmp_path):
