@@ -150,7 +150,8 @@ def test_resume_after_a_killed_run_cuts_the_torn_line(server, clock, tmp_path):
 
 def test_resume_reads_past_garbage_in_the_earlier_output(server, clock, tmp_path):
     (tmp_path / "run").mkdir()
-    (tmp_path / "run" / "tags.jsonl").write_text("[" * 100_000 + "\nnot json\n" + '{"id": "' + REPO + '", "tags": []}\n')
+    earlier = "[" * 100_000 + "\nnot json\n" + json.dumps({"id": REPO, "tags": []}) + "\n"
+    (tmp_path / "run" / "tags.jsonl").write_text(earlier)
     output = run(server, clock, tmp_path, REPO, "octo/r001", resume=True)
     assert output.code == 1  # octo/r001 does not exist: named, the run goes on
     assert "::error::octo/r001: cannot read octo/r001: not found (404)" in output.stdout

@@ -70,9 +70,9 @@ def worker(tmp_path_factory):
 
 JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
                          st.text(max_size=40))
-JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                                 st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                           max_leaves=12)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner,
+                                                                                      max_size=4)), max_leaves=12)
 PATHS = st.one_of(st.sampled_from(["readme.md", "missing.md", ".", "/", "fifo", "/dev/null", "../", "", "\x00",
                                    "readme.md\x00x", "/proc/self/status"]), st.text(max_size=30))
 LINE_OBJECTS = st.fixed_dictionaries({}, optional={"id": JSON_VALUES, "readme": JSON_VALUES,
@@ -81,7 +81,8 @@ LINE_OBJECTS = st.fixed_dictionaries({}, optional={"id": JSON_VALUES, "readme": 
 HOSTILE_LINE_TEXTS = [
     "[" * 100_000 + "]" * 100_000, '{"id": 1, "readme": ' + "[" * 50_000 + "]" * 50_000 + "}",
     '{"id": NaN, "readme": "a cli"}', '{"id": -Infinity, "readme": "a cli"}', '{"id": "\\ud800", "readme": "cli"}',
-    '{"id": 1, "readme": "\\u0000\\udfff"}', '{"id": 1, "id": 2, "readme": "x"}', "\ufeff{\"id\": 1, \"readme\": \"x\"}",
+    '{"id": 1, "readme": "\\u0000\\udfff"}', '{"id": 1, "id": 2, "readme": "x"}',
+    "\ufeff{\"id\": 1, \"readme\": \"x\"}",
     '{"id": 1e400, "readme": "x"}', '{"id": 1, "readme": "x"} trailing', "null", '"just a string"', "{", "}",
 ]
 HOSTILE_LINES = st.sampled_from(HOSTILE_LINE_TEXTS)

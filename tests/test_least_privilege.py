@@ -10,7 +10,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
-WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml")) + sorted((ROOT / "examples" / "workflows").glob("*.yml"))
+WORKFLOWS = [*sorted((ROOT / ".github" / "workflows").glob("*.yml")),
+             *sorted((ROOT / "examples" / "workflows").glob("*.yml"))]
 PERMISSIONS = (ROOT / "README.md").read_text(encoding="utf-8").split("<!-- action-docs -->", 1)[1] \
     .split("### Permissions\n", 1)[1].split("\n### ", 1)[0]
 
