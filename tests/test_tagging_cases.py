@@ -127,7 +127,7 @@ def test_typo_needs_a_long_word():
 
 @pytest.mark.parametrize("name, readme", [
     ("kubernetes", "# kubeswitch\n\nSwitch between k8s clusters and namespaces with one kubectl plugin.\n"),
-    ("terraform", "# stackform\n\nReusable modules for provisioning infrastructure as code on any cloud.\n"),
+    ("infrastructure-as-code", "# stackform\n\nReusable Terraform modules to provision your cloud, with Pulumi examples.\n"),
     ("command-line", "# fetchy\n\nA CLI tool for downloading many files in parallel.\n"),
     ("machineLearning", "# Sorter\n\nTrain neural networks to classify images with deep learning.\n"),
 ])
