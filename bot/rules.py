@@ -70,6 +70,8 @@ def _plain(node: yaml.Node, source: str, budget: list):
             key, _ = _plain(key_node, source, budget)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise ConfigError(f"{source}:{key_node.start_mark.line + 1}: a mapping key must be a plain value")
+            if key in out:
+                raise ConfigError(f"{source}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
             out[key] = _plain(value_node, source, budget)
         return out, line
     if isinstance(node, yaml.SequenceNode):
@@ -147,7 +149,12 @@ def parse_rules(text: str, source: str) -> RulesFile:
     node = _compose(text, source)
     if node is None:
         raise ConfigError(f"{source}: the file is empty", "add a 'tags:' list")
-    data, line = _plain(node, source, [MAX_NODES, yaml.constructor.SafeConstructor()])
+    try:
+        data, line = _plain(node, source, [MAX_NODES, yaml.constructor.SafeConstructor()])
+    except yaml.YAMLError as exc:  # e.g. a merge key '<<', which this reader does not expand
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{source}{where}: unsupported YAML ({getattr(exc, 'problem', None) or exc})") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{source}:{line}: expected a mapping with 'version' and 'tags'")
     unknown = set(data) - TOP_FIELDS
@@ -172,7 +179,9 @@ def load_rules_text(path: str) -> str:
             raw = handle.read(MAX_RULES_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc.strerror})") from None
-    return raw.decode("utf-8", errors="replace")
+    if len(raw) > MAX_RULES_BYTES:
+        raise ConfigError(f"{path}: the file is larger than {MAX_RULES_BYTES:,} bytes")
+    return raw.decode("utf-8-sig", errors="replace")
 
 
 def rules_root():
