@@ -161,7 +161,7 @@ def parse_rules(text: str, source: str) -> RulesFile:
     if unknown:
         raise ConfigError(f"{source}:{line}: unknown top-level field(s) {', '.join(sorted(map(str, unknown)))}",
                           "use only version, threshold and tags")
-    if "version" in data and data["version"][0] != 1:
+    if "version" in data and (data["version"][0] != 1 or isinstance(data["version"][0], bool)):
         raise ConfigError(f"{source}:{data['version'][1]}: unsupported version {data['version'][0]!r}",
                           "set 'version: 1'")
     if "tags" not in data:
