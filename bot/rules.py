@@ -127,7 +127,7 @@ def _entry(item, source: str) -> RuleEntry:
         raise ConfigError(f"{source}:{name_line}: a tag 'name' must be a non-empty string, not {name!r}")
     name = str(name).strip()
     if unknown:
-        raise ConfigError(f"{source}:{line}: tag '{name}': unknown field(s) {', '.join(sorted(map(str, unknown)))}",
+        raise ConfigError(f"{source}:{line}: tag '{name}': unknown field(s) {', '.join(sorted(map(repr, unknown)))}",
                           f"use only {', '.join(sorted(ENTRY_FIELDS))}")
     tag_id = None
     if "id" in raw:
@@ -159,7 +159,7 @@ def parse_rules(text: str, source: str) -> RulesFile:
         raise ConfigError(f"{source}:{line}: expected a mapping with 'version' and 'tags'")
     unknown = set(data) - TOP_FIELDS
     if unknown:
-        raise ConfigError(f"{source}:{line}: unknown top-level field(s) {', '.join(sorted(map(str, unknown)))}",
+        raise ConfigError(f"{source}:{line}: unknown top-level field(s) {', '.join(sorted(map(repr, unknown)))}",
                           "use only version, threshold and tags")
     if "version" in data and (data["version"][0] != 1 or isinstance(data["version"][0], bool)):
         raise ConfigError(f"{source}:{data['version'][1]}: unsupported version {data['version'][0]!r}",
