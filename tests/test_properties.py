@@ -4,6 +4,7 @@ vocabularies load or raise ConfigError, never anything else. Each property runs 
 of examples under a generous hang guard (no timing assertions)."""
 
 import json
+import os
 import re
 
 import pytest
@@ -20,9 +21,11 @@ from bot.vocabulary import load_vocabulary, vocabulary_from_json, vocabulary_fro
 
 from conftest import hang_guard_for
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FEWER = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# FUZZ_SCALE=20 python -m pytest tests/test_properties.py  fuzzes 20 times harder (not for CI).
+SCALE = max(1, int(os.environ.get("FUZZ_SCALE", "1")))
+SETTINGS = settings(max_examples=200 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FEW = settings(max_examples=40 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FEWER = settings(max_examples=15 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 GUARD_SECONDS = 30
 
 VOCABULARY = load_vocabulary()
@@ -184,6 +187,40 @@ def test_very_long_lines_never_crash(word, length):
     line = (word + " ") * (length // (len(word) + 1))
     tag_checked("# T\n\n" + line + "\n")
     tag_checked(line.replace(" ", ""))
+
+
+PLAIN_WORDS = st.lists(st.sampled_from(VOCAB_WORDS + ["project", "files", "fast", "simple", "works"]),
+                       min_size=1, max_size=15).map(" ".join)
+
+
+@st.composite
+def plain_readme(draw):
+    """Headings and paragraphs of plain words: no markup whose meaning depends on what follows."""
+    parts = ["# " + draw(PLAIN_WORDS)]
+    for _ in range(draw(st.integers(1, 6))):
+        if draw(st.booleans()):
+            parts.append("## " + draw(PLAIN_WORDS))
+        parts.append(draw(PLAIN_WORDS) + ".")
+    return "\n\n".join(parts) + "\n"
+
+
+@SETTINGS
+@given(text=plain_readme(), heading=st.sampled_from(["License", "Contributing", "Sponsors", "Changelog",
+                                                     "Code of Conduct", "Security Policy"]),
+       body=PLAIN_WORDS)
+def test_boilerplate_sections_never_change_the_tags(text, heading, body):
+    """Whatever a License or Contributing section says, it is not what the project is."""
+    with_boilerplate = text + f"\n## {heading}\n\n{body}.\n\n### Details\n\n{body}.\n"
+    assert names_of(tag_checked(with_boilerplate)) == names_of(tag_checked(text))
+
+
+@SETTINGS
+@given(text=MARKDOWNISH)
+def test_line_ends_and_bom_never_change_the_tags(text):
+    assume("\r" not in text and not text.startswith("\ufeff"))  # those already are line ends / a BOM
+    expected = names_of(tag_checked(text))
+    assert names_of(tag_checked(text.replace("\n", "\r\n"))) == expected
+    assert names_of(tag_checked(b"\xef\xbb\xbf" + text.encode("utf-8"))) == expected
 
 
 # Inputs that were quadratic in the reader: each unclosed opener rescanned the rest of the text.
