@@ -293,3 +293,27 @@ def test_markdown_table_cells_are_read():
                      "| Option | Meaning |\n|---|---|\n| -j | parallel jobs |\n| -q | quiet output |\n")
     read = set(tokens(all_text(document)))
     assert {"option", "meaning", "j", "parallel", "jobs", "q", "quiet", "output"} <= read
+
+
+@pytest.mark.xfail(strict=True, reason="readme.drop_html_blocks runs before code spans are known: an unclosed "
+                                      "`<pre>` written as inline code hides the rest of the README")
+def test_html_tag_named_in_inline_code_does_not_hide_the_rest():
+    document = parse("# htmlfix\n\nA command-line tool that finds `<pre>` elements without a closing tag.\n\n"
+                     "## Features\n\nFixes them in place, like a linter for HTML.\n")
+    assert "Features" in texts(document, "heading")
+    assert "linter for HTML" in all_text(document)
+
+
+@pytest.mark.xfail(strict=True, reason="readme.drop_html_blocks runs before code fences are known: an unclosed "
+                                      "<script> in a code sample hides the rest of the README")
+def test_html_tag_in_a_code_sample_does_not_hide_the_rest():
+    document = parse("# widget\n\nA small JavaScript library for date pickers.\n\n"
+                     "```html\n<script src=\"https://cdn.example.org/widget.js\">\n```\n\n"
+                     "## Features\n\nKeyboard support and themes.\n")
+    assert "Features" in texts(document, "heading")
+    assert "Keyboard support and themes." in all_text(document)
+
+
+def test_unclosed_html_comment_hides_the_rest_as_on_github():
+    document = parse("# notes\n\n<!-- TODO: a better intro\n\nzebra hidden text\n")
+    assert "zebra" not in all_text(document)
