@@ -11,6 +11,7 @@ wrote; with resume, ids that already have a line are skipped (a torn last line i
 """
 
 import json
+import math
 import os
 import sys
 import threading
@@ -73,8 +74,8 @@ def _read_readme(item: dict, base_dir: str) -> bytes | str:
     try:
         with open(full, "rb") as handle:
             return handle.read(MAX_README_BYTES)
-    except OSError as exc:
-        raise InputError(f"cannot read readme_path {path!r} ({exc.strerror})") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        raise InputError(f"cannot read readme_path {path!r} ({getattr(exc, 'strerror', None) or exc})") from None
 
 
 def tag_line(number: int, raw: str) -> Outcome:
@@ -83,9 +84,12 @@ def tag_line(number: int, raw: str) -> Outcome:
             item = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise InputError(f"not valid JSON ({exc.msg}, column {exc.colno})") from None
+        except RecursionError:
+            raise InputError("not valid JSON (nested too deeply)") from None
         if not isinstance(item, dict):
             raise InputError("expected a JSON object")
-        if "id" not in item or item["id"] is None or isinstance(item["id"], (dict, list)):
+        if ("id" not in item or item["id"] is None or isinstance(item["id"], (dict, list))
+                or isinstance(item["id"], float) and not math.isfinite(item["id"])):
             raise InputError('missing "id" (a string or a number)')
         if _settings.shard and shard_of(str(item["id"]), _settings.shard[1]) != _settings.shard[0]:
             return Outcome(number, skipped=True)
@@ -96,8 +100,12 @@ def tag_line(number: int, raw: str) -> Outcome:
             raise InputError('"description" must be a string')
         text = _read_readme(item, _settings.base_dir)
         result = _tagger.tag(text, description, _settings.max_tags)
-        out = outputs.record(item["id"], result, _settings.tag_format)
-        return Outcome(number, outputs.dumps(out), truncated=result.truncated)
+        line = outputs.dumps(outputs.record(item["id"], result, _settings.tag_format))
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError('"id" is not valid Unicode (a lone surrogate)') from None
+        return Outcome(number, line, truncated=result.truncated)
     except InputError as exc:
         return Outcome(number, error=str(exc))
 
