@@ -386,3 +386,30 @@ def test_eval_missing_file_exits_2(capsys, tmp_path):
     code, out, err = run_main(capsys, "eval", tmp_path / "nope.jsonl", predictions)
     assert (code, out) == (2, "")
     assert "nope.jsonl" in error_line(err)
+
+
+HOSTILE_BATCH_LINES = [
+    ("nested too deeply", "[" * 100_000),
+    ("nul byte in readme_path", json.dumps({"id": "n", "readme_path": "a\u0000b"})),
+    ("lone surrogate id", '{"id": "\\ud800", "readme": "# t\\n\\nA command-line tool for downloading files."}'),
+    ("NaN id", '{"id": NaN, "readme": "x"}'),
+    ("Infinity id", '{"id": Infinity, "readme": "x"}'),
+    ("readme not a string", json.dumps({"id": "r", "readme": ["x"]})),
+    ("description not a string", json.dumps({"id": "d", "readme": "x", "description": 5})),
+    ("readme_path a folder", json.dumps({"id": "f", "readme_path": "."})),
+    ("not an object", json.dumps(["id", 1])),
+]
+
+
+@pytest.mark.parametrize("bad_line", [case[1] for case in HOSTILE_BATCH_LINES],
+                         ids=[case[0] for case in HOSTILE_BATCH_LINES])
+def test_batch_hostile_line_is_reported_and_the_rest_still_run(capsys, tmp_path, bad_line):
+    path = tmp_path / "in.jsonl"
+    good = json.dumps({"id": "good", "readme": "# fetchy\n\nA command-line tool for downloading files."})
+    path.write_text(good + "\n" + bad_line + "\n" + good.replace('"good"', '"after"') + "\n")
+    code, out, err = run_main(capsys, "batch", path, "--jobs", "1", "--tag-format", "name")
+    assert code == 1
+    assert [json.loads(line) for line in out.splitlines()] == [{"id": "good", "tags": ["cli"]},
+                                                                {"id": "after", "tags": ["cli"]}]
+    reported = [line for line in err.splitlines() if line.startswith(f"{path}:")]
+    assert len(reported) == 1 and reported[0].startswith(f"{path}:2: ")

@@ -307,3 +307,34 @@ def test_lookalike_names_never_crash_the_engine(names, text):
     vocabulary = load_or_config_error(lambda: vocabulary_from_json(json.dumps(entries), "lookalike.json"))
     assume(vocabulary is not None)
     tag_checked(text + "\n\n" + " ".join(names), tagger=Tagger(vocabulary))
+
+
+# --- batch lines ---------------------------------------------------------------------------------
+
+BATCH_LINE = st.one_of(
+    st.text(max_size=200),
+    JSON_VALUE.map(json.dumps),
+    st.fixed_dictionaries({"id": JSON_VALUE | st.floats() | st.text(st.characters(min_codepoint=0xD7F0, max_codepoint=0xE010),
+                                                                   max_size=3)}, optional={"readme": JSON_VALUE | MARKDOWNISH, "readme_path": JSON_VALUE,
+                                                        "description": JSON_VALUE | st.text(max_size=20)}).map(json.dumps),
+)
+
+
+@SETTINGS
+@given(raw=BATCH_LINE)
+def test_any_batch_line_gives_an_output_line_or_an_error(raw):
+    """A batch input line never stops the run: it is tagged, or reported as bad."""
+    from bot import batch
+
+    batch._init_worker(batch.Settings(base_dir=os.path.dirname(__file__), max_tags=3, tag_format="object",
+                                      vocabulary_path=None), TAGGER)
+    with hang_guard_for(GUARD_SECONDS):
+        outcome = batch.tag_line(7, raw)
+    assert outcome.number == 7
+    assert (outcome.line is None) != (outcome.error is None)
+    if outcome.line is not None:
+        record = json.loads(outcome.line)
+        assert set(record) == {"id", "tags"} and len(record["tags"]) <= 3
+        outcome.line.encode("utf-8")
+    else:
+        assert "\n" not in outcome.error
