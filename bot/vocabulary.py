@@ -86,6 +86,10 @@ def _tag_from_json(entry, line: int, number: int, source: str) -> Tag:
         raise ConfigError(f"{where} (id {tag_id!r}): \"name\" must be a non-empty string, not {name!r}")
     if not normalize_name(name):
         raise ConfigError(f"{where} (id {tag_id!r}): name {name!r} has no letters or digits")
+    try:
+        f"{tag_id}{name}".encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800") could never be written out
+        raise ConfigError(f"{where} (id {tag_id!r}): not valid Unicode in the id or the name") from None
     return Tag(id=tag_id, name=name.strip(), key=normalize_name(name))
 
 

@@ -113,6 +113,8 @@ JSON_ERRORS = [
     ("missing comma", '[\n {"id": 1, "name": "a"}\n {"id": 2, "name": "b"}\n]', 3, "JSON"),
     ("text after the list", '[{"id": 1, "name": "a"}]\nxx\n', 2, "JSON"),
     ("empty file", "", 1, "JSON"),
+    ("lone surrogate in a name", '[\n {"id": 1, "name": "alpha\\ud800beta"}\n]', 2, "Unicode"),
+    ("lone surrogate in an id", '[\n {"id": "\\udc00", "name": "alpha"}\n]', 2, "Unicode"),
 ]
 
 
