@@ -97,11 +97,11 @@ def _strings(value, line, source, field, entry_name) -> tuple[str, ...]:
     if isinstance(raw, str):
         raw = [(raw, raw_line)]
     if not isinstance(raw, list):
-        raise ConfigError(f"{source}:{raw_line}: tag '{entry_name}': '{field}' must be a list of phrases")
+        raise ConfigError(f"{source}:{raw_line}: tag {entry_name!r}: '{field}' must be a list of phrases")
     out = []
     for item, item_line in raw:
         if not isinstance(item, (str, int, float)) or isinstance(item, bool) or not str(item).strip():
-            raise ConfigError(f"{source}:{item_line}: tag '{entry_name}': '{field}' holds {item!r}, "
+            raise ConfigError(f"{source}:{item_line}: tag {entry_name!r}: '{field}' holds {item!r}, "
                               "not a phrase")
         out.append(str(item).strip())
     return tuple(out)
@@ -127,19 +127,19 @@ def _entry(item, source: str) -> RuleEntry:
         raise ConfigError(f"{source}:{name_line}: a tag 'name' must be a non-empty string, not {name!r}")
     name = str(name).strip()
     if unknown:
-        raise ConfigError(f"{source}:{line}: tag '{name}': unknown field(s) {', '.join(sorted(map(repr, unknown)))}",
+        raise ConfigError(f"{source}:{line}: tag {name!r}: unknown field(s) {', '.join(sorted(map(repr, unknown)))}",
                           f"use only {', '.join(sorted(ENTRY_FIELDS))}")
     tag_id = None
     if "id" in raw:
         tag_id, id_line = raw["id"]
         if isinstance(tag_id, bool) or not isinstance(tag_id, (str, int)) or str(tag_id).strip() == "":
-            raise ConfigError(f"{source}:{id_line}: tag '{name}': 'id' must be a string or an integer")
+            raise ConfigError(f"{source}:{id_line}: tag {name!r}: 'id' must be a string or an integer")
     phrases = {field: _strings(raw[field], line, source, field, name) for field in PHRASE_FIELDS if field in raw}
     for signal in phrases.get("code", ()):
         if signal not in CODE_SIGNALS:
-            raise ConfigError(f"{source}:{raw['code'][1]}: tag '{name}': unknown code signal {signal!r}",
+            raise ConfigError(f"{source}:{raw['code'][1]}: tag {name!r}: unknown code signal {signal!r}",
                               f"use {' or '.join(CODE_SIGNALS)}")
-    threshold = _number(raw["threshold"], source, f"tag '{name}': 'threshold'") if "threshold" in raw else None
+    threshold = _number(raw["threshold"], source, f"tag {name!r}: 'threshold'") if "threshold" in raw else None
     return RuleEntry(name=name, id=tag_id, threshold=threshold, line=line, **phrases)
 
 
