@@ -57,6 +57,10 @@ class RulesFile:
     threshold: float | None = None
 
 
+def _field_list(fields) -> str:
+    """Field names for a one-line message: as written, or repr() when not printable."""
+    return ", ".join(sorted(str(f) if str(f).isprintable() else repr(f) for f in fields))
+
 def _plain(node: yaml.Node, source: str, budget: list):
     """YAML node -> (python value, line). Counts nodes so alias bombs stop early."""
     budget[0] -= 1
@@ -127,7 +131,7 @@ def _entry(item, source: str) -> RuleEntry:
         raise ConfigError(f"{source}:{name_line}: a tag 'name' must be a non-empty string, not {name!r}")
     name = str(name).strip()
     if unknown:
-        raise ConfigError(f"{source}:{line}: tag {name!r}: unknown field(s) {', '.join(sorted(map(repr, unknown)))}",
+        raise ConfigError(f"{source}:{line}: tag {name!r}: unknown field(s) {_field_list(unknown)}",
                           f"use only {', '.join(sorted(ENTRY_FIELDS))}")
     tag_id = None
     if "id" in raw:
@@ -159,7 +163,7 @@ def parse_rules(text: str, source: str) -> RulesFile:
         raise ConfigError(f"{source}:{line}: expected a mapping with 'version' and 'tags'")
     unknown = set(data) - TOP_FIELDS
     if unknown:
-        raise ConfigError(f"{source}:{line}: unknown top-level field(s) {', '.join(sorted(map(repr, unknown)))}",
+        raise ConfigError(f"{source}:{line}: unknown top-level field(s) {_field_list(unknown)}",
                           "use only version, threshold and tags")
     if "version" in data and (data["version"][0] != 1 or isinstance(data["version"][0], bool)):
         raise ConfigError(f"{source}:{data['version'][1]}: unsupported version {data['version'][0]!r}",
