@@ -151,3 +151,48 @@ def test_cjk_name_loads_and_matches():
 def test_accented_name_does_not_match_its_ascii_remains():
     tagger = Tagger(vocabulary_from_json('[{"id": 1, "name": "café"}]', "v.json"))
     assert tagger.tag("# caf\n\ncaf is a caf tool: caf caf caf.\n").tags == []
+
+
+# --- a user's own rules file: aliases, exclusions and thresholds do what the README says ------------
+
+USER_RULES = """\
+version: 1
+tags:
+  - name: bread
+    id: b1
+    aliases: [sourdough]
+    exclude: [sourdough starter kit]
+  - name: cheese
+    id: c1
+    aliases: [camembert]
+    threshold: 1000
+  - name: cli
+    id: 4
+"""
+
+
+@pytest.fixture(scope="module")
+def user_rules_tagger(tmp_path_factory):
+    path = tmp_path_factory.mktemp("rules") / "my-tags.yaml"
+    path.write_text(USER_RULES)
+    return Tagger(load_vocabulary(str(path)))
+
+
+@pytest.mark.parametrize("readme, expected", [
+    ("# Sourdough calculator\n\nA sourdough calculator for home bakers.\n", ["bread"]),
+    ("# Sourdough starter kit\n\nThe sourdough starter kit we sell, in one page.\n", []),
+    ("# Camembert\n\nCamembert ripening notes, camembert recipes and camembert pictures.\n", []),
+    ("# fetchy\n\nA command-line tool for downloading many files in parallel.\n", ["cli"]),
+], ids=["alias", "exclusion", "threshold", "lexicon-still-applies"])
+def test_user_rules_file(user_rules_tagger, readme, expected):
+    assert [tag.name for tag in user_rules_tagger.tag(readme).tags] == expected
+
+
+def test_user_rules_exclusion_and_threshold_are_what_keeps_those_tags_out(tmp_path):
+    """Without the exclusion and the threshold, the same READMEs do get the tags (so the two
+    cases above test the rules, not a README too weak to tag)."""
+    path = tmp_path / "plain.yaml"
+    path.write_text(USER_RULES.replace("    exclude: [sourdough starter kit]\n", "").replace("    threshold: 1000\n", ""))
+    tagger = Tagger(load_vocabulary(str(path)))
+    assert [t.name for t in tagger.tag("# Sourdough starter kit\n\nThe sourdough starter kit we sell, in one page.\n").tags] == ["bread"]
+    assert [t.name for t in tagger.tag("# Camembert\n\nCamembert ripening notes, camembert recipes and camembert pictures.\n").tags] == ["cheese"]
