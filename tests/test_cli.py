@@ -413,3 +413,25 @@ def test_batch_hostile_line_is_reported_and_the_rest_still_run(capsys, tmp_path,
                                                                 {"id": "after", "tags": ["cli"]}]
     reported = [line for line in err.splitlines() if line.startswith(f"{path}:")]
     assert len(reported) == 1 and reported[0].startswith(f"{path}:2: ")
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path):
+    """Re-running on the same READMEs must not flip topics: set and dict order (PYTHONHASHSEED)
+    must not leak into scores, ties or evidence."""
+    import yaml
+
+    cases = yaml.safe_load((FIXTURES / "cases.yaml").read_text(encoding="utf-8"))
+    path = tmp_path / "cases.jsonl"
+    path.write_text("".join(json.dumps({"id": case["id"], "readme": case["readme"],
+                                        "description": case.get("description")}) + "\n" for case in cases))
+    outputs = []
+    for seed in ("1", "2"):
+        env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), PYTHONHASHSEED=seed)
+        batch = subprocess.run([sys.executable, "-m", "bot", "batch", str(path), "--jobs", "1"], capture_output=True,
+                               cwd=REPO_ROOT, env=env, timeout=120)
+        explain = subprocess.run([sys.executable, "-m", "bot", "tag", str(KUBE), "--explain"], capture_output=True,
+                                 cwd=REPO_ROOT, env=env, timeout=120)
+        outputs.append((batch.returncode, batch.stdout, explain.stdout, explain.stderr))
+    assert outputs[0][0] == 0
+    assert len(outputs[0][1].splitlines()) == len(cases)
+    assert outputs[0] == outputs[1]
