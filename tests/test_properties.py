@@ -49,6 +49,8 @@ def check_result(result, tagger, max_tags):
     assert all(any(tag is known for known in tagger.vocabulary.tags) for tag in result.tags)
     assert len(set(names)) == len(names)
     assert set(result.evidence) == set(names)
+    scores = [result.evidence[name]["score"] for name in names]
+    assert scores == sorted(scores, reverse=True), "best tag first"
     for evidence in result.evidence.values():
         assert evidence["score"] > 0
         assert all(set(match) >= {"phrase", "section", "count"} for match in evidence["matches"])
