@@ -371,7 +371,10 @@ def test_eval_pipeline_batch_then_eval(capsys, tmp_path):
     assert one_json_object(out)["f1_vs_annotators"] == 1.0
 
 
-@pytest.mark.parametrize("bad_line, where", [("{broken", ":2:"), ('{"tags": ["cli"]}', ":2:"), ("[1, 2]", ":2:")])
+@pytest.mark.parametrize("bad_line, where", [("{broken", ":2:"), ('{"tags": ["cli"]}', ":2:"), ("[1, 2]", ":2:"),
+                                             ('{"id": "2", "tags": null}', ":2:"),
+                                             ('{"id": "2", "tags": "cli"}', ":2:"),
+                                             ('{"id": "2", "a": null, "b": ["cli"]}', ":2:")])
 def test_eval_bad_label_line_exits_2_naming_it(capsys, tmp_path, bad_line, where):
     labels = tmp_path / "labels.jsonl"
     labels.write_text(json.dumps({"id": "1", "tags": ["cli"]}) + "\n" + bad_line + "\n")
@@ -379,6 +382,15 @@ def test_eval_bad_label_line_exits_2_naming_it(capsys, tmp_path, bad_line, where
     code, out, err = run_main(capsys, "eval", labels, predictions)
     assert (code, out) == (2, "")
     assert f"{labels}{where}" in error_line(err)
+
+
+def test_eval_bad_prediction_line_exits_2_naming_it(capsys, tmp_path):
+    labels = write_jsonl(tmp_path / "labels.jsonl", [{"id": "1", "tags": ["cli"]}])
+    predictions = tmp_path / "predictions.jsonl"
+    predictions.write_text('{"id": "1", "tags": null}\n')
+    code, out, err = run_main(capsys, "eval", labels, predictions)
+    assert (code, out) == (2, "")
+    assert f"{predictions}:1:" in error_line(err)
 
 
 def test_eval_missing_file_exits_2(capsys, tmp_path):
