@@ -275,10 +275,8 @@ def test_truncation_counts_characters_not_bytes():
     assert parse(text.encode()).truncated is False
 
 
-# --- known weaknesses (strict: remove the marker when fixed) --------------------------------------
+# --- long first paragraphs, tables, HTML named in code (once weaknesses) ---------------------
 
-@pytest.mark.xfail(strict=True, reason="readme._Reader.lead: a first paragraph longer than LEAD_MAX_CHARS "
-                                      "is filed partly twice (lead and early) and cut inside a word")
 def test_long_first_paragraph_every_word_read_exactly_once():
     words = [f"word{number}" for number in range(600)]
     document = parse("# T\n\n" + " ".join(words) + "\n")
@@ -286,8 +284,6 @@ def test_long_first_paragraph_every_word_read_exactly_once():
     assert read == words
 
 
-@pytest.mark.xfail(strict=True, reason="the reST substitution pattern |...| eats every other cell of a "
-                                      "Markdown table; tables are not among the things the reader drops")
 def test_markdown_table_cells_are_read():
     document = parse("# T\n\nSome prose that is long enough for a lead paragraph.\n\n"
                      "| Option | Meaning |\n|---|---|\n| -j | parallel jobs |\n| -q | quiet output |\n")
@@ -295,8 +291,6 @@ def test_markdown_table_cells_are_read():
     assert {"option", "meaning", "j", "parallel", "jobs", "q", "quiet", "output"} <= read
 
 
-@pytest.mark.xfail(strict=True, reason="readme.drop_html_blocks runs before code spans are known: an unclosed "
-                                      "`<pre>` written as inline code hides the rest of the README")
 def test_html_tag_named_in_inline_code_does_not_hide_the_rest():
     document = parse("# htmlfix\n\nA command-line tool that finds `<pre>` elements without a closing tag.\n\n"
                      "## Features\n\nFixes them in place, like a linter for HTML.\n")
@@ -304,8 +298,6 @@ def test_html_tag_named_in_inline_code_does_not_hide_the_rest():
     assert "linter for HTML" in all_text(document)
 
 
-@pytest.mark.xfail(strict=True, reason="readme.drop_html_blocks runs before code fences are known: an unclosed "
-                                      "<script> in a code sample hides the rest of the README")
 def test_html_tag_in_a_code_sample_does_not_hide_the_rest():
     document = parse("# widget\n\nA small JavaScript library for date pickers.\n\n"
                      "```html\n<script src=\"https://cdn.example.org/widget.js\">\n```\n\n"

@@ -139,15 +139,11 @@ def test_lexicon_knowledge_reaches_other_spellings_of_a_name(name, readme):
     assert [tag.name for tag in tagger.tag(readme).tags] == [name]
 
 
-@pytest.mark.xfail(strict=True, reason="text.TOKEN_RE is ASCII-only: a name in CJK has 'no letters or digits' "
-                                      "and cannot be loaded")
 def test_cjk_name_loads_and_matches():
     tagger = Tagger(vocabulary_from_json('[{"id": 1, "name": "机器学习"}]', "v.json"))
     assert [tag.name for tag in tagger.tag("# 机器学习\n\n机器学习 的 教程 和 例子。\n").tags] == ["机器学习"]
 
 
-@pytest.mark.xfail(strict=True, reason="text.TOKEN_RE is ASCII-only: 'café' becomes the word 'caf', so it "
-                                      "matches a README about something else")
 def test_accented_name_does_not_match_its_ascii_remains():
     tagger = Tagger(vocabulary_from_json('[{"id": 1, "name": "café"}]', "v.json"))
     assert tagger.tag("# caf\n\ncaf is a caf tool: caf caf caf.\n").tags == []
