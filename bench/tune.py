@@ -22,11 +22,12 @@ from bot.evaluate import score as evaluate  # noqa: E402
 from bot.vocabulary import load_vocabulary  # noqa: E402
 
 GRID = {
-    "MIN_SCORE": [2.5, 3.0, 3.5, 4.0, 4.5],
-    "RELATIVE_TO_BEST": [0.15, 0.2, 0.25, 0.3, 0.35],
-    "KIND_WEIGHT_AT_TOP": [1.5, 2.0, 2.5, 3.0],
-    "hint": [0.25, 0.35, 0.5],
-    "code": [0.0, 0.5, 1.0, 1.5, 2.0],
+    "MIN_SCORE": [3.0, 3.5, 4.0, 4.5],
+    "RELATIVE_TO_BEST": [0.2, 0.25, 0.3, 0.35],
+    "KIND_WEIGHT_AT_TOP": [1.5, 2.0, 2.5],
+    "hint": [0.25, 0.35],
+    "code": [1.0, 1.5],
+    "first": [3.5, 4.5, 5.5],
 }
 
 
@@ -36,6 +37,7 @@ def apply(setting: dict) -> None:
     scoring.KIND_WEIGHT_AT_TOP = setting["KIND_WEIGHT_AT_TOP"]
     scoring.ROLE_WEIGHTS["hint"] = setting["hint"]
     scoring.SECTION_WEIGHTS["code"] = setting["code"]
+    scoring.SECTION_WEIGHTS["first"] = setting["first"]
 
 
 def predict(tagger: Tagger, scanned: dict) -> dict:
@@ -87,7 +89,7 @@ def main() -> None:
 def current_setting() -> dict:
     return {"MIN_SCORE": chooser.MIN_SCORE, "RELATIVE_TO_BEST": chooser.RELATIVE_TO_BEST,
             "KIND_WEIGHT_AT_TOP": scoring.KIND_WEIGHT_AT_TOP, "hint": scoring.ROLE_WEIGHTS["hint"],
-            "code": scoring.SECTION_WEIGHTS["code"]}
+            "code": scoring.SECTION_WEIGHTS["code"], "first": scoring.SECTION_WEIGHTS["first"]}
 
 
 

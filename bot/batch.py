@@ -77,10 +77,8 @@ def _read_readme(item: dict, base_dir: str) -> bytes | str:
             raise InputError(f"readme_path {path!r} is not a regular file")
         with open(full, "rb") as handle:
             return handle.read(MAX_README_BYTES)
-    except OSError as exc:
-        raise InputError(f"cannot read readme_path {path!r} ({exc.strerror})") from None
-    except ValueError:  # a NUL byte in the path
-        raise InputError(f"readme_path {path!r} is not a file name (it holds a NUL byte)") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        raise InputError(f"cannot read readme_path {path!r} ({getattr(exc, 'strerror', None) or exc})") from None
 
 
 def tag_line(number: int, raw: str) -> Outcome:
@@ -89,16 +87,15 @@ def tag_line(number: int, raw: str) -> Outcome:
             item = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise InputError(f"not valid JSON ({exc.msg}, column {exc.colno})") from None
-        except RecursionError:  # e.g. 100,000 opening brackets: json recurses per level
-            raise InputError("not valid JSON here (it nests too deeply)", 'use {"id", "readme"}') from None
+        except RecursionError:
+            raise InputError("not valid JSON (nested too deeply)") from None
         except ValueError:  # a number of more than 4,300 digits, which Python refuses to read
-            raise InputError("not valid JSON here (a number is too long)", 'use {"id", "readme"}') from None
+            raise InputError("not valid JSON (a number is too long)") from None
         if not isinstance(item, dict):
             raise InputError("expected a JSON object")
-        if "id" not in item or item["id"] is None or isinstance(item["id"], (dict, list, bool)):
+        if ("id" not in item or item["id"] is None or isinstance(item["id"], (dict, list))
+                or isinstance(item["id"], float) and not math.isfinite(item["id"])):
             raise InputError('missing "id" (a string or a number)')
-        if isinstance(item["id"], float) and not math.isfinite(item["id"]):
-            raise InputError(f'"id" is {item["id"]}, which JSON cannot write', "use a string or a finite number")
         if _settings.shard and shard_of(str(item["id"]), _settings.shard[1]) != _settings.shard[0]:
             return Outcome(number, skipped=True)
         if str(item["id"]) in _settings.done:
@@ -108,8 +105,12 @@ def tag_line(number: int, raw: str) -> Outcome:
             raise InputError('"description" must be a string')
         text = _read_readme(item, _settings.base_dir)
         result = _tagger.tag(text, description, _settings.max_tags)
-        out = outputs.record(item["id"], result, _settings.tag_format)
-        return Outcome(number, outputs.dumps(out), truncated=result.truncated)
+        line = outputs.dumps(outputs.record(item["id"], result, _settings.tag_format))
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InputError('"id" is not valid Unicode (a lone surrogate)') from None
+        return Outcome(number, line, truncated=result.truncated)
     except InputError as exc:
         return Outcome(number, error=str(exc))
 

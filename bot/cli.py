@@ -221,6 +221,9 @@ def _read_jsonl(path: str) -> dict:
                                       "number is too long)") from None
                 if not isinstance(item, dict) or "id" not in item:
                     raise ConfigError(f"{path}:{number}: expected an object with an \"id\"")
+                for field in ("tags", "a", "b"):
+                    if field in item and not isinstance(item[field], list):
+                        raise ConfigError(f"{path}:{number}: \"{field}\" must be a list of tags")
                 records[str(item["id"])] = item
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc.strerror})") from None

@@ -25,14 +25,7 @@ def record(item_id, result: Result, tag_format: str = "object", explain: bool = 
 
 
 def dumps(obj: dict) -> str:
-    """One JSON line, UTF-8 as is; with \\u escapes when it holds what UTF-8 cannot write (a lone
-    surrogate from a "\\ud800" escape in the input), so writing it never fails."""
-    text = json.dumps(obj, ensure_ascii=False)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(obj)
-    return text
+    return json.dumps(obj, ensure_ascii=False)
 
 
 def explain_table(item_id, result: Result, limit: int = 8, stream=None) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 MAX_CHARS = 400_000
 LEAD_PARAGRAPHS = 2
 LEAD_MAX_CHARS = 700
+FIRST_SENTENCE_MAX_CHARS = 400
 EARLY_BODY_WORDS = 250
 
 SECTION_KINDS = ("title", "description", "first", "lead", "heading", "early", "body", "fence")
@@ -72,7 +73,7 @@ _LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\([^()\[\]\s]{0,2000}(?:\s+\"[^\"\n]{
 _REF_LINK = re.compile(r"\[([^\[\]\n]{0,500})\]\[[^\[\]\n]{0,200}\]")
 _RST_LINK = re.compile(r"`([^`<\n]{0,500}?)\s*<[^<>`\n]{0,2000}>`_{1,2}")
 _RST_ROLE = re.compile(r":[a-z][\w:+-]{0,40}:`([^`\n]{0,500})`")
-_RST_SUBST = re.compile(r"\|[^|\n]{1,100}\|_{0,2}")
+_RST_SUBST = re.compile(r"\|(?=[^|\s])[^|\n]{0,99}(?<=[^|\s])\|_{0,2}")  # |name|, never a "| table | cell |"
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,1000}>")
 _URL = re.compile(r"\b(?:https?://|ftp://|www\.)\S{0,2000}", re.I)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}")  # starts once per word
@@ -89,23 +90,32 @@ def decode(raw: bytes | str) -> str:
 
 
 def drop_html_blocks(text: str) -> str:
-    """Without HTML comments and <script>, <style>, <pre>, <code>, <svg> elements. Linear: each
-    opening is closed by the first closer after it; an unclosed one hides the rest of the text,
-    as it would in a browser."""
+    """Without HTML comments and <script>, <style>, <pre>, <code>, <svg> elements: each opening
+    is closed by the first closer after it. An unclosed comment hides the rest of the text, as on
+    GitHub; an unclosed element, or one written as `<code>` in backticks, is only a tag. Linear:
+    once a closer is known to be missing it is never searched for again."""
     lowered = text.lower()
-    pieces, position = [], 0
+    pieces, position, searched_from = [], 0, 0
+    missing: set[str] = set()
     while True:
-        opening = _HTML_BLOCK_OPEN.search(text, position)
+        opening = _HTML_BLOCK_OPEN.search(text, searched_from)
         if opening is None:
             break
+        searched_from = opening.end()
         name = opening.group(1).lower()
         closer = "-->" if name == "!--" else f"</{name}"
+        if name != "!--" and (text[opening.start() - 1:opening.start()] == "`" or closer in missing):
+            continue
         end = lowered.find(closer, opening.end())
-        pieces.append(text[position:opening.start()])
         if end < 0:
-            return " ".join(pieces)
+            if name == "!--":
+                pieces.append(text[position:opening.start()])
+                return " ".join(pieces)
+            missing.add(closer)
+            continue
+        pieces.append(text[position:opening.start()])
         close_end = lowered.find(">", end) if name != "!--" else end + 2
-        position = (close_end if close_end >= 0 else end + len(closer)) + 1
+        position = searched_from = (close_end if close_end >= 0 else end + len(closer)) + 1
         pieces.append(" ")
     pieces.append(text[position:])
     return "".join(pieces)
@@ -291,10 +301,19 @@ _SENTENCE_END = re.compile(r"(?<=[a-z0-9)\]\"'])[.!?](?=\s+[A-Z0-9(\"'])|[。！
 _LINK_START = re.compile(r"\]\(|<a\s|\]\[", re.I)
 
 
+def _cut_at_word(text: str, limit: int) -> tuple[str, str]:
+    """TEXT cut at a space at or before LIMIT characters (no word is split)."""
+    if len(text) <= limit:
+        return text, ""
+    space = text.rfind(" ", 0, limit + 1)
+    cut = space if space > 0 else limit
+    return text[:cut].rstrip(), text[cut:].strip()
+
+
 def _split_first_sentence(prose: str) -> tuple[str, str]:
-    match = _SENTENCE_END.search(prose, 0, 400)
+    match = _SENTENCE_END.search(prose, 0, FIRST_SENTENCE_MAX_CHARS)
     if not match:
-        return (prose, "") if len(prose) <= 400 else (prose[:400], prose[400:])
+        return _cut_at_word(prose, FIRST_SENTENCE_MAX_CHARS)
     return prose[:match.end()], prose[match.end():].strip()
 
 
@@ -348,7 +367,8 @@ class _Reader:
             self.sections.append(Section("title", prose))  # a first line with no heading mark
             self.titled = True
             return
-        is_prose = not block.is_list and len(prose) >= 30 and not self.setup_level
+        long_enough = len(prose) >= 30 or (not self.lead_paragraphs and len(prose) >= 12 and " " in prose)
+        is_prose = not block.is_list and long_enough and not self.setup_level
         if is_prose and self.lead_paragraphs < LEAD_PARAGRAPHS and self.lead_chars < LEAD_MAX_CHARS:
             self.lead(prose)
             return
@@ -359,16 +379,16 @@ class _Reader:
             self.sections.append(Section("body", prose))
 
     def lead(self, prose: str) -> None:
-        piece = prose[: LEAD_MAX_CHARS - self.lead_chars]
+        """The first paragraphs, up to LEAD_MAX_CHARS: the first sentence apart, the rest of
+        a paragraph too long for the budget as early body."""
+        piece, rest = _cut_at_word(prose, LEAD_MAX_CHARS - self.lead_chars)
+        self.lead_chars += len(piece)
         if not self.lead_paragraphs:
             first, piece = _split_first_sentence(piece)
             self.sections.append(Section("first", first))
-            self.lead_chars += len(first)
         self.lead_paragraphs += 1
         if piece:
             self.sections.append(Section("lead", piece))
-            self.lead_chars += len(piece)
-        rest = prose[LEAD_MAX_CHARS - self.lead_chars + len(piece):] if len(prose) > LEAD_MAX_CHARS else ""
         if rest:
             self.sections.append(Section("early", rest))
 

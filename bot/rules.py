@@ -59,6 +59,10 @@ class RulesFile:
     threshold: float | None = None
 
 
+def _field_list(fields) -> str:
+    """Field names for a one-line message: as written, or repr() when not printable."""
+    return ", ".join(sorted(str(f) if str(f).isprintable() else repr(f) for f in fields))
+
 def _plain(node: yaml.Node, source: str, budget: list):
     """YAML node -> (python value, line). Counts nodes so alias bombs stop early."""
     budget[0] -= 1
@@ -72,6 +76,8 @@ def _plain(node: yaml.Node, source: str, budget: list):
             key, _ = _plain(key_node, source, budget)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise ConfigError(f"{source}:{key_node.start_mark.line + 1}: a mapping key must be a plain value")
+            if key in out:
+                raise ConfigError(f"{source}:{key_node.start_mark.line + 1}: duplicate key {key!r}")
             out[key] = _plain(value_node, source, budget)
         return out, line
     if isinstance(node, yaml.SequenceNode):
@@ -115,11 +121,11 @@ def _strings(value, line, source, field, entry_name) -> tuple[str, ...]:
     if isinstance(raw, str):
         raw = [(raw, raw_line)]
     if not isinstance(raw, list):
-        raise ConfigError(f"{source}:{raw_line}: tag '{entry_name}': '{field}' must be a list of phrases")
+        raise ConfigError(f"{source}:{raw_line}: tag {entry_name!r}: '{field}' must be a list of phrases")
     out = []
     for item, item_line in raw:
         if not isinstance(item, (str, int, float)) or isinstance(item, bool) or not str(item).strip():
-            raise ConfigError(f"{source}:{item_line}: tag '{entry_name}': '{field}' holds {item!r}, "
+            raise ConfigError(f"{source}:{item_line}: tag {entry_name!r}: '{field}' holds {item!r}, "
                               "not a phrase")
         out.append(str(item).strip())
     return tuple(out)
@@ -145,19 +151,19 @@ def _entry(item, source: str) -> RuleEntry:
         raise ConfigError(f"{source}:{name_line}: a tag 'name' must be a non-empty string, not {name!r}")
     name = str(name).strip()
     if unknown:
-        raise ConfigError(f"{source}:{line}: tag '{name}': unknown field(s) {', '.join(sorted(map(str, unknown)))}",
+        raise ConfigError(f"{source}:{line}: tag {name!r}: unknown field(s) {_field_list(unknown)}",
                           f"use only {', '.join(sorted(ENTRY_FIELDS))}")
     tag_id = None
     if "id" in raw:
         tag_id, id_line = raw["id"]
         if isinstance(tag_id, bool) or not isinstance(tag_id, (str, int)) or str(tag_id).strip() == "":
-            raise ConfigError(f"{source}:{id_line}: tag '{name}': 'id' must be a string or an integer")
+            raise ConfigError(f"{source}:{id_line}: tag {name!r}: 'id' must be a string or an integer")
     phrases = {field: _strings(raw[field], line, source, field, name) for field in PHRASE_FIELDS if field in raw}
     for signal in phrases.get("code", ()):
         if signal not in CODE_SIGNALS:
-            raise ConfigError(f"{source}:{raw['code'][1]}: tag '{name}': unknown code signal {signal!r}",
+            raise ConfigError(f"{source}:{raw['code'][1]}: tag {name!r}: unknown code signal {signal!r}",
                               f"use {' or '.join(CODE_SIGNALS)}")
-    threshold = _number(raw["threshold"], source, f"tag '{name}': 'threshold'") if "threshold" in raw else None
+    threshold = _number(raw["threshold"], source, f"tag {name!r}: 'threshold'") if "threshold" in raw else None
     return RuleEntry(name=name, id=tag_id, threshold=threshold, line=line, **phrases)
 
 
@@ -182,9 +188,9 @@ def parse_rules(text: str, source: str) -> RulesFile:
         raise ConfigError(f"{source}:{line}: expected a mapping with 'version' and 'tags'")
     unknown = set(data) - TOP_FIELDS
     if unknown:
-        raise ConfigError(f"{source}:{line}: unknown top-level field(s) {', '.join(sorted(map(str, unknown)))}",
+        raise ConfigError(f"{source}:{line}: unknown top-level field(s) {_field_list(unknown)}",
                           "use only version, threshold and tags")
-    if "version" in data and data["version"][0] != 1:
+    if "version" in data and (data["version"][0] != 1 or isinstance(data["version"][0], bool)):
         raise ConfigError(f"{source}:{data['version'][1]}: unsupported version {data['version'][0]!r}",
                           "set 'version: 1'")
     if "tags" not in data:
@@ -202,7 +208,9 @@ def load_rules_text(path: str) -> str:
             raw = handle.read(MAX_RULES_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the file ({exc.strerror})") from None
-    return raw.decode("utf-8", errors="replace")
+    if len(raw) > MAX_RULES_BYTES:
+        raise ConfigError(f"{path}: the file is larger than {MAX_RULES_BYTES:,} bytes")
+    return raw.decode("utf-8-sig", errors="replace")
 
 
 def rules_root():

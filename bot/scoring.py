@@ -17,7 +17,7 @@ from bot.matcher import Match
 SECTION_WEIGHTS = {"title": 3.0, "description": 3.0, "first": 3.5, "lead": 2.0, "heading": 1.2, "early": 0.8,
                    "body": 0.35, "code": 1.5, "fence": 0.5}
 ROLE_WEIGHTS = {"alias": 1.0, "hint": 0.35, "kind": 0.6, "code": 1.0}
-KIND_WEIGHT_AT_TOP = 1.5
+KIND_WEIGHT_AT_TOP = 2.0
 TOP_SECTIONS = frozenset({"title", "description", "first", "lead"})
 FUZZY_FACTOR = 0.7
 

@@ -3,7 +3,7 @@
 import re
 
 # Lower-cased words; "c++" and "c#" keep their symbols, everything else splits on punctuation.
-TOKEN_RE = re.compile(r"[a-z0-9]+[+#]*")
+TOKEN_RE = re.compile(r"[^\W_]+[+#]*")
 _CAMEL_RE = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _SEPARATORS_RE = re.compile(r"[\s_\-./]+")
 

@@ -51,27 +51,23 @@ class Vocabulary:
 
 def _json_entries(text: str, source: str):
     """(entry, line) for each element of a top-level JSON array, with the line it starts on."""
-    decoder = json.JSONDecoder()
-    index = len(text) - len(text.lstrip())
-    if not text[index:index + 1] == "[":
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    try:
+        data = json.loads(text)  # the whole file must be valid JSON: no missing commas, nothing after ']'
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(data, list):
         raise ConfigError(f"{source}:1: expected a JSON list of {{\"id\", \"name\"}} objects")
-    index += 1
+    decoder = json.JSONDecoder()
+    index = text.index("[") + 1
+    line, counted = 1, 0
     while True:
-        while index < len(text) and text[index] in " \t\r\n,":
+        while text[index] in " \t\r\n,":
             index += 1
-        if index >= len(text):
-            raise ConfigError(f"{source}:{text.count(chr(10)) + 1}: not valid JSON (the list is not closed)")
         if text[index] == "]":
             return
-        line = text.count("\n", 0, index) + 1
-        try:
-            entry, index = decoder.raw_decode(text, index)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+        line += text.count("\n", counted, index)  # counted as we go: linear in the file
+        counted = index
+        entry, index = decoder.raw_decode(text, index)
         yield entry, line
 
 
@@ -90,6 +86,10 @@ def _tag_from_json(entry, line: int, number: int, source: str) -> Tag:
         raise ConfigError(f"{where} (id {tag_id!r}): \"name\" must be a non-empty string, not {name!r}")
     if not normalize_name(name):
         raise ConfigError(f"{where} (id {tag_id!r}): name {name!r} has no letters or digits")
+    try:
+        f"{tag_id}{name}".encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800") could never be written out
+        raise ConfigError(f"{where} (id {tag_id!r}): not valid Unicode in the id or the name") from None
     return Tag(id=tag_id, name=name.strip(), key=normalize_name(name))
 
 
