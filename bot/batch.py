@@ -23,10 +23,9 @@ from itertools import islice
 from bot import outputs
 from bot.engine import Tagger
 from bot.errors import InputError
-from bot.readme import MAX_CHARS
+from bot.readme import MAX_CHARS, MAX_README_BYTES
 from bot.sharding import shard_of
 
-MAX_README_BYTES = MAX_CHARS * 4
 PROGRESS_SECONDS = 2.0
 CHUNK_LINES = 64
 IN_FLIGHT_PER_JOB = 4

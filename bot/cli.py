@@ -137,19 +137,20 @@ def _tagger(vocabulary_path: str | None):
 
 def run_tag(args) -> int:
     from bot import outputs
+    from bot.readme import MAX_README_BYTES
 
     if args.path == "-":
-        text, default_id = sys.stdin.buffer.read(), "stdin"
+        text, default_id = sys.stdin.buffer.read(MAX_README_BYTES), "stdin"
     else:
         try:
             with open(args.path, "rb") as handle:
-                text = handle.read()
+                text = handle.read(MAX_README_BYTES)
         except OSError as exc:
             raise ConfigError(f"{args.path}: cannot read the README ({exc.strerror})",
                               "pass an existing file, or - for stdin") from None
         default_id = os.path.splitext(os.path.basename(args.path))[0]
     result = _tagger(args.vocabulary).tag(text, args.description, args.max_tags)
-    if result.truncated:
+    if result.truncated or len(text) >= MAX_README_BYTES:
         print(f"warning: {args.path or 'README'} is long; only its start was read", file=sys.stderr)
     item_id = args.item_id if args.item_id is not None else default_id
     print(outputs.dumps(outputs.record(item_id, result, args.tag_format, args.explain)))

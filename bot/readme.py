@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 
 MAX_CHARS = 400_000
+MAX_DESCRIPTION_CHARS = 2_000  # GitHub allows 350; a longer one is not a description
+MAX_README_BYTES = MAX_CHARS * 4  # the most a caller needs to read: MAX_CHARS in any UTF-8
 LEAD_PARAGRAPHS = 2
 LEAD_MAX_CHARS = 700
 FIRST_SENTENCE_MAX_CHARS = 400
@@ -411,7 +413,7 @@ def parse(raw: bytes | str, description: str | None = None, max_chars: int = MAX
         text = drop_html_blocks(text)
     sections: list[Section] = []
     if description and description.strip():
-        sections.append(Section("description", clean_inline(decode(description))))
+        sections.append(Section("description", clean_inline(decode(description[:MAX_DESCRIPTION_CHARS]))))
     code: list[str] = []
     sections += _Reader(_blocks(text, code)).read()
     languages = code_languages(code)

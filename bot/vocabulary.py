@@ -14,7 +14,7 @@ from bot.errors import ConfigError
 from bot.rules import RuleEntry, RulesFile, load_rules_text, packaged, parse_rules
 from bot.text import normalize_name
 
-MAX_TAGS = 100_000
+MAX_TAGS = 50_000  # about what fits in the 2 MB a rules or vocabulary file may have
 DEFAULT_VOCABULARY = "vocabulary.yaml"
 
 
