@@ -8,6 +8,7 @@ input: every pattern below is anchored or bounded, and input past MAX_CHARS is c
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_CHARS = 400_000
 MAX_DESCRIPTION_CHARS = 2_000  # GitHub allows 350; a longer one is not a description
@@ -20,8 +21,7 @@ EARLY_BODY_WORDS = 250
 SECTION_KINDS = ("title", "description", "first", "lead", "heading", "early", "body", "fence")
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     kind: str
     text: str
 
@@ -149,7 +149,7 @@ def clean_inline(text: str) -> str:
     return " ".join(text.translate(_MARKUP_TO_SPACE).split())
 
 
-@dataclass
+@dataclass(slots=True)
 class _Block:
     """A heading (level > 0) or a paragraph (level 0) before cleaning."""
 
