@@ -12,9 +12,12 @@ OPENAPI_PREFIX = ROOT / "tests" / ".openapi"
 OPENAPI_SPEC = OPENAPI_PREFIX / "node_modules" / "@octokit" / "openapi" / "generated" / "api.github.com.json"
 GRAPHQL_PREFIX = ROOT / "tests" / ".graphql-schema"  # its own prefix: npm --no-save would prune the other
 GRAPHQL_SCHEMA = GRAPHQL_PREFIX / "node_modules" / "@octokit" / "graphql-schema" / "schema.json"
+# Pinned, so that every machine checks against the same description; raise them deliberately.
+OPENAPI_PACKAGE = "@octokit/openapi@23.0.2"
+GRAPHQL_PACKAGE = "@octokit/graphql-schema@15.26.1"
 
 
-def _fetch_openapi(prefix: Path = OPENAPI_PREFIX, package: str = "@octokit/openapi", wanted: Path = OPENAPI_SPEC,
+def _fetch_openapi(prefix: Path = OPENAPI_PREFIX, package: str = OPENAPI_PACKAGE, wanted: Path = OPENAPI_SPEC,
                    what: str = "GitHub's OpenAPI description") -> None:
     command = ["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(prefix), package]
     try:
@@ -42,7 +45,7 @@ def graphql_schema():
     from graphql_server import load_schema
 
     if not GRAPHQL_SCHEMA.exists():
-        _fetch_openapi(GRAPHQL_PREFIX, "@octokit/graphql-schema", GRAPHQL_SCHEMA, "GitHub's GraphQL schema")
+        _fetch_openapi(GRAPHQL_PREFIX, GRAPHQL_PACKAGE, GRAPHQL_SCHEMA, "GitHub's GraphQL schema")
     return load_schema(GRAPHQL_SCHEMA)
 
 
