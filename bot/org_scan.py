@@ -531,20 +531,11 @@ class Scan:
 
     def _topics(self, entry: dict, summary: Summary, chosen: list[str]) -> None:
         """Plan from the topics just listed; write (fresh read + PUT) only when that plan changes them."""
-        from bot import topics
-
         state = self.state
-        writing = state.args.write == "topics" and not state.args.dry_run
-        if writing and summary.archived:
-            state.reporter.warning(f"{summary.full_name} is archived, so its topics cannot change; left as they "
-                                   "are (fix: unarchive it, or leave it out)")
-            entry["problems"].append(("warning", "archived: topics not written"))
+        if repo_cli._archived_skip(state, entry, summary.full_name, summary.archived):
             return
-        names = [tag.name for tag in state.tagger.vocabulary.tags]
-
-        def plan_for(current):
-            return topics.plan(current, chosen, names, state.args.sync)
-
+        writing = repo_cli._writing(state)
+        plan_for = repo_cli._planner(state, chosen)
         plan = plan_for(list(summary.topics))
         if writing and plan.changed:
             self.client.prime_repository(summary.full_name)

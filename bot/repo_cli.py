@@ -259,20 +259,33 @@ def _failed(state: Run, entry: dict, record: dict, exc) -> dict:
     return {**record, "error": message}
 
 
-def _topics(state: Run, entry: dict, info, chosen: list[str]) -> None:
+def _writing(state: Run) -> bool:
+    return state.args.write == "topics" and not state.args.dry_run
+
+
+def _archived_skip(state: Run, entry: dict, full_name: str, archived: bool) -> bool:
+    """An archived repository's topics cannot change: warn and leave them (True) when writing."""
+    if not (_writing(state) and archived):
+        return False
+    state.reporter.warning(f"{full_name} is archived, so its topics cannot change; left as they are "
+                           "(fix: unarchive it, or leave it out)")
+    entry["problems"].append(("warning", "archived: topics not written"))
+    return True
+
+
+def _planner(state: Run, chosen: list[str]):
+    """current topics -> Plan, for the chosen tags (the function a write re-runs on a fresh read)."""
     from bot import topics
 
-    writing = state.args.write == "topics" and not state.args.dry_run
-    if writing and info.archived:
-        state.reporter.warning(f"{info.full_name} is archived, so its topics cannot change; left as they are "
-                               "(fix: unarchive it, or leave it out)")
-        entry["problems"].append(("warning", "archived: topics not written"))
-        return
     names = [tag.name for tag in state.tagger.vocabulary.tags]
+    return lambda current: topics.plan(current, chosen, names, state.args.sync)
 
-    def plan_for(current):
-        return topics.plan(current, chosen, names, state.args.sync)
 
+def _topics(state: Run, entry: dict, info, chosen: list[str]) -> None:
+    if _archived_skip(state, entry, info.full_name, info.archived):
+        return
+    plan_for = _planner(state, chosen)
+    writing = _writing(state)
     if writing:  # read, plan and write together: a retried write reads the topics again first
         plan = state.client.update_topics(info.full_name, plan_for, before_write=lambda: _pause_between_writes(state))
     else:
