@@ -10,7 +10,6 @@ with. With --floor it exits 1 when F1 or lenient precision falls below the recor
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -98,14 +97,10 @@ def main() -> int:
         floor = json.loads(Path(args.floor).read_text())
         failed = [k for k, v in floor.items() if metrics.get(k, 0) < v]
         if failed:
-            print(f"quality: below the floor in {bench_fields(failed)} (floor {floor})", file=sys.stderr)
+            print(f"quality: below the floor in {', '.join(failed)} (floor {floor})", file=sys.stderr)
             return 1
         print(f"quality: at or above the floor {floor}", file=sys.stderr)
     return 0
-
-
-def bench_fields(fields):
-    return ", ".join(fields)
 
 
 if __name__ == "__main__":

@@ -7,9 +7,8 @@ nothing raises anything else, nothing hangs (a generous guard; bench/reliability
 import io
 import json
 import re
-import signal
 import string
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 import yaml
@@ -22,28 +21,15 @@ from bot.engine import Tagger
 from bot.errors import ConfigError
 from bot.rules import parse_rules
 from bot.vocabulary import load_vocabulary, vocabulary_from_json
+from guards import hang_guard_for
 from hostile import BUILDERS
 
 HANG_SECONDS = 60  # a guard against hangs, far above the 1 s the bench holds each input to
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-class Hang(Exception):
-    pass
-
-
-@contextmanager
 def hang_guard(seconds: float = HANG_SECONDS):
-    def expired(signum, frame):
-        raise Hang(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    return hang_guard_for(seconds)
 
 
 def one_line(message: str) -> bool:

@@ -5,7 +5,6 @@ of examples under a generous hang guard (no timing assertions)."""
 
 import json
 import os
-import re
 
 import pytest
 import yaml
@@ -19,7 +18,7 @@ from bot.readme import SECTION_KINDS
 from bot.rules import parse_rules
 from bot.vocabulary import load_vocabulary, vocabulary_from_json, vocabulary_from_rules
 
-from conftest import hang_guard_for
+from guards import hang_guard_for
 
 # FUZZ_SCALE=20 python -m pytest tests/test_properties.py  fuzzes 20 times harder (not for CI).
 SCALE = max(1, int(os.environ.get("FUZZ_SCALE", "1")))
