@@ -103,7 +103,7 @@ def fit_tag_thresholds(tagger, scanned, labels, folds_count=4, min_examples=5):
     counts = Counter(t for label in labels.values() for t in set(label["a"]) | set(label["b"]))
     names = [tag.name for tag in tagger.vocabulary.tags]
     frequent = [n for n, c in counts.items() if c >= min_examples and n in names]
-    candidates = [None, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+    candidates = [None, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0]
     ids = sorted(labels)
     folds = [ids[k::folds_count] for k in range(folds_count)]
 
