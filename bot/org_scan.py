@@ -171,17 +171,8 @@ DETAILED_SUMMARY_UP_TO = 20  # repositories; past that, one table row each (GitH
 
 def _finish(state, environ) -> None:
     """repo's outputs and step summary; for many repositories a compact summary table."""
-    if len(state.summary) <= DETAILED_SUMMARY_UP_TO:
-        repo_cli._finish(state, environ)
-        return
-    from bot.actions_io import append_summary, write_outputs
-
-    if environ.get("GITHUB_OUTPUT") and state.reporter.actions:
-        redact = state.reporter.redact
-        write_outputs(environ["GITHUB_OUTPUT"], {"tags": redact(json.dumps(state.tags, ensure_ascii=False)),
-                                                 "added-topics": redact(",".join(state.added))})
-    if environ.get("GITHUB_STEP_SUMMARY"):
-        append_summary(environ["GITHUB_STEP_SUMMARY"], state.reporter.redact(summary_table(state.summary)))
+    detailed = len(state.summary) <= DETAILED_SUMMARY_UP_TO
+    repo_cli._finish(state, environ, None if detailed else summary_table)
 
 
 def summary_table(entries) -> str:

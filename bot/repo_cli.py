@@ -319,10 +319,12 @@ def _pause_between_writes(state: Run) -> None:
     state.last_write = state.clock.now()
 
 
-def _finish(state: Run, environ) -> None:
+def _finish(state: Run, environ, render_summary=None) -> None:
+    """The Actions outputs and the step summary (RENDER_SUMMARY: entries -> Markdown)."""
+    render_summary = render_summary or summary_markdown
     if environ.get("GITHUB_OUTPUT") and state.reporter.actions:
         redact = state.reporter.redact
         write_outputs(environ["GITHUB_OUTPUT"], {"tags": redact(json.dumps(state.tags, ensure_ascii=False)),
                                                  "added-topics": redact(",".join(state.added))})
     if environ.get("GITHUB_STEP_SUMMARY"):
-        append_summary(environ["GITHUB_STEP_SUMMARY"], state.reporter.redact(summary_markdown(state.summary)))
+        append_summary(environ["GITHUB_STEP_SUMMARY"], state.reporter.redact(render_summary(state.summary)))
