@@ -180,24 +180,25 @@ def _blocks(text: str, code: list[str]) -> list[_Block]:
             rst_levels.append(char)
         return min(rst_levels.index(char) + 1, 6)
 
-    i, n = 0, len(lines)
+    n = len(lines)
+    skip = 0
     fence: str | None = None
     literal_indent: int | None = None
-    while i < n:
-        line = lines[i]
+    for i, line in enumerate(lines):
+        if skip:  # the underline (and overline) of a heading already read
+            skip -= 1
+            continue
         stripped = line.strip()
         if fence is not None:
             if stripped.startswith(fence):
                 fence = None
             elif len(code) < MAX_CODE_LINES:
                 code.append(stripped)
-            i += 1
             continue
         if literal_indent is not None:
             if not stripped or len(line) - len(line.lstrip()) > literal_indent:
                 if stripped and len(code) < MAX_CODE_LINES:
                     code.append(stripped)
-                i += 1
                 continue
             literal_indent = None
         first = stripped[:1]
@@ -208,54 +209,45 @@ def _blocks(text: str, code: list[str]) -> list[_Block]:
             info = stripped[len(match.group(1)):].strip("{}. ").split(None, 1)
             if info and len(code) < MAX_CODE_LINES:
                 code.append(_FENCE_LANGUAGE + info[0].lower())
-            i += 1
             continue
         if not stripped:
             if paragraph:
                 flush()
-            i += 1
             continue
         nxt = lines[i + 1] if i + 1 < n else ""
         if (first not in _SPECIAL_FIRST and nxt[:1] not in _ADORN_CHARS and line[:1] not in " \t"
                 and "<" not in line and not stripped.endswith("::")):
             paragraph.append(stripped)  # the common case: a plain line of prose
-            i += 1
             continue
         indent = len(line) - len(line.lstrip())
         if first == "." and (_RST_DIRECTIVE.match(line) or _RST_COMMENT.match(line) or _RST_TARGET.match(line)):
             flush()
             literal_indent = indent
-            i += 1
             continue
         if stripped.endswith("::") and not stripped.startswith(".."):
             paragraph.append(stripped[:-1])
             flush()
             literal_indent = indent
-            i += 1
             continue
         if indent >= 4 and paragraph and paragraph[-1].endswith(":") and not _LIST_ITEM.match(line):
             flush()  # "Example usage:" followed by an indented code block
             literal_indent = indent - 1
-            i += 1
             continue
         if indent >= 4 and not paragraph and not _LIST_ITEM.match(line) and blocks and not blocks[-1].is_list:
             if len(code) < MAX_CODE_LINES:
                 code.append(stripped)
-            i += 1  # an indented code block
-            continue
+            continue  # an indented code block
         if first == "[" and _REF_DEFINITION.match(line) or "|" in line and "-" in line and _TABLE_RULE.match(line):
-            i += 1
             continue
         match = _ATX.match(line) if first == "#" else None
         if match:
             flush()
             blocks.append(_Block(len(match.group(1)), match.group(2) or ""))
-            i += 1
             continue
         if first in _ADORN_CHARS and _RST_ADORN.match(stripped) and i + 2 < n and _RST_ADORN.match(lines[i + 2].strip()) and lines[i + 1].strip():
             flush()  # over- and underlined reStructuredText title
             blocks.append(_Block(rst_level(stripped[0] * 2), lines[i + 1].strip()))
-            i += 3
+            skip = 2
             continue
         if not paragraph and nxt[:1] in _ADORN_CHARS and nxt and _RST_ADORN.match(nxt.strip()) and len(nxt.strip()) >= min(len(stripped), 3):
             flush()
@@ -264,20 +256,18 @@ def _blocks(text: str, code: list[str]) -> list[_Block]:
             if char in "=-" and _SETEXT.match(nxt):
                 level = 1 if char == "=" else 2
             blocks.append(_Block(level or rst_level(char), stripped))
-            i += 2
+            skip = 1
             continue
         if paragraph and first in "=-" and _SETEXT.match(line) and not _LIST_ITEM.match(paragraph[-1]):
             heading = paragraph.pop()
             flush()
             blocks.append(_Block(1 if stripped[0] == "=" else 2, heading))
-            i += 1
             continue
         heading_match = (_HTML_HEADING.search(line) if ("<h" in line or "<H" in line) and len(line) < 2000
                          else None)
         if heading_match and len(_HTML_TAG.sub("", line.replace(heading_match.group(0), "")).strip()) < 3:
             flush()
             blocks.append(_Block(int(heading_match.group(1)), heading_match.group(2)))
-            i += 1
             continue
         if (first in "-*+•" or first.isdigit()) and _LIST_ITEM.match(line):
             list_lines += 1
@@ -285,7 +275,6 @@ def _blocks(text: str, code: list[str]) -> list[_Block]:
                 flush()
                 list_lines = 1
         paragraph.append(stripped)
-        i += 1
     flush()
     return blocks
 
