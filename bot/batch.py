@@ -204,12 +204,6 @@ def local_outcomes(stream, settings: Settings, jobs: int, tagger: Tagger | None 
             yield results
 
 
-def run(stream, out, settings: Settings, jobs: int, source: str, tagger: Tagger | None = None,
-        progress=sys.stderr) -> tuple[int, int]:
-    """Tag every line of STREAM into OUT on this machine. Returns (good, bad) counts."""
-    return write_outcomes(local_outcomes(stream, settings, jobs, tagger), out, source, progress)
-
-
 def ensure_worker(settings: Settings) -> None:
     """Set up this process's tagger once for SETTINGS (Dask workers call it per task)."""
     if _settings != settings or _tagger is None:

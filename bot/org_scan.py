@@ -148,7 +148,7 @@ def run(args, clock=None, environ=None, stdout=None, stderr=None) -> int:
     try:
         state, cache, scan = _setup(args, reporter, environ, clock)
         done = _done(args)
-        with _Sink(args.output, reporter.actions, environ, stdout, append=args.resume) as sink:
+        with repo_cli._Sink(args.output, reporter.actions, environ, stdout, append=args.resume) as sink:
             for record in scan.records(done):
                 sink.write(reporter.redact(json.dumps(record, ensure_ascii=False)))
         counters = scan.counters
@@ -270,27 +270,6 @@ def _names(args, environ) -> list[str]:
             seen.add(name.lower())
             names.append(name)
     return names
-
-
-class _Sink(repo_cli._Sink):
-    """repo's sink (lines flushed one by one), appending to --output with --resume."""
-
-    def __init__(self, output, actions, environ, stdout, append=False):
-        super().__init__(output, actions, environ, stdout)
-        self.append = append
-
-    def __enter__(self):
-        if self.output and self.append:
-            try:
-                self.handle = open(self.output, "a", encoding="utf-8")
-            except OSError as exc:
-                raise ConfigError(f"{self.output}: cannot write the output ({exc.strerror})",
-                                  "pass a writable --output path") from None
-            return self
-        return super().__enter__()
-
-
-# -- the scan ---------------------------------------------------------------------------------
 
 
 class Scan:

@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass, field
 
 from bot.actions_io import Reporter, append_summary, in_actions, summary_markdown, write_outputs
+from bot.cli import whole_number
 from bot.errors import ConfigError, TaggerError
 
 REPOSITORY_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]*)/[A-Za-z0-9._-]+$")
@@ -34,14 +35,7 @@ Exit codes: 0 all well; 1 some repositories failed; 2 bad usage, vocabulary or c
 """
 
 
-def _seconds(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of seconds, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
+_seconds = whole_number(1, "seconds")
 
 
 def register(commands) -> None:
@@ -176,8 +170,8 @@ def _check_usage(args, repositories, token) -> None:
 class _Sink:
     """Where the JSON lines go: --output, else stdout; in Actions without --output, GITHUB_OUTPUT."""
 
-    def __init__(self, output, actions, environ, stdout):
-        self.output, self.stdout = output, stdout
+    def __init__(self, output, actions, environ, stdout, append: bool = False):
+        self.output, self.stdout, self.append = output, stdout, append
         self.to_step_output = actions and not output and bool(environ.get("GITHUB_OUTPUT"))
         self.step_output = environ.get("GITHUB_OUTPUT")
         self.lines: list[str] = []
@@ -186,7 +180,7 @@ class _Sink:
     def __enter__(self):
         if self.output:
             try:
-                self.handle = open(self.output, "w", encoding="utf-8")
+                self.handle = open(self.output, "a" if self.append else "w", encoding="utf-8")
             except OSError as exc:
                 raise ConfigError(f"{self.output}: cannot write the output ({exc.strerror})",
                                   "pass a writable --output path") from None

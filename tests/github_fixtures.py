@@ -80,3 +80,14 @@ class RecordingClock:
 @pytest.fixture
 def clock():
     return RecordingClock()
+
+
+def read_step_outputs(path: Path) -> dict:
+    """The values a step wrote to GITHUB_OUTPUT, in its name<<DELIMITER form."""
+    values, lines, index = {}, path.read_text().splitlines(), 0
+    while index < len(lines):
+        name, delimiter = lines[index].split("<<")
+        end = lines.index(delimiter, index + 1)
+        values[name] = "\n".join(lines[index + 1:end])
+        index = end + 1
+    return values

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from github_fixtures import read_step_outputs
 from github_server import Fault
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,18 +64,8 @@ def run_action(server, tmp_path, token: str, repository: str = "octo/qdb", **inp
     done = subprocess.run(["bash", "-e", "-c", step["run"]], env=env, cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
     return {"code": done.returncode, "stdout": done.stdout, "stderr": done.stderr,
-            "outputs": _read_outputs(outputs) if outputs.exists() else {},
+            "outputs": read_step_outputs(outputs) if outputs.exists() else {},
             "summary": summary.read_text() if summary.exists() else ""}
-
-
-def _read_outputs(path: Path) -> dict:
-    values, lines, index = {}, path.read_text().splitlines(), 0
-    while index < len(lines):
-        name, delimiter = lines[index].split("<<")
-        end = lines.index(delimiter, index + 1)
-        values[name] = "\n".join(lines[index + 1:end])
-        index = end + 1
-    return values
 
 
 def test_action_writes_topics_outputs_and_summary(server, tmp_path):

@@ -7,6 +7,7 @@ import pytest
 from bot import repo_cli
 from bot.cli import build_parser
 from bot.vocabulary import load_vocabulary
+from github_fixtures import read_step_outputs
 from github_server import Fault, timeout
 
 TOKEN = "ghp_admin0123456789abcdef"
@@ -244,7 +245,7 @@ def test_actions_mode_outputs_summary_and_commands(run, server, tmp_path):
     assert lines[0] == f"::add-mask::{TOKEN}"
     assert "::notice::octo/bare has no README: no tags chosen, topics left unchanged" in lines
     assert not any(line.startswith("{") for line in lines)  # the JSON goes to GITHUB_OUTPUT
-    outputs = _read_outputs(tmp_path / "output")
+    outputs = read_step_outputs(tmp_path / "output")
     assert json.loads(outputs["tags"]) == ["cli", "nosql"]
     assert outputs["added-topics"] == "cli,nosql"
     assert [json.loads(line) for line in outputs["json"].splitlines()] == [
@@ -260,18 +261,6 @@ def test_actions_mode_failure_is_an_error_annotation(run, server, tmp_path):
     errors = [line for line in out.splitlines() if line.startswith("::error::")]
     assert len(errors) == 1 and "Resource not accessible by integration" in errors[0]
     assert "Administration: write" in (tmp_path / "summary").read_text()
-
-
-def _read_outputs(path) -> dict:
-    """Parse GITHUB_OUTPUT's name<<DELIMITER form."""
-    values, lines = {}, path.read_text().splitlines()
-    index = 0
-    while index < len(lines):
-        name, delimiter = lines[index].split("<<")
-        end = lines.index(delimiter, index + 1)
-        values[name] = "\n".join(lines[index + 1:end])
-        index = end + 1
-    return values
 
 
 def test_tag_command_does_not_import_pygithub(tmp_path):
